@@ -1,0 +1,204 @@
+"""Text -> index terms, the same way for facts and for queries.
+
+Lower case, Chinese terms through the base's glossary, phrases and compounds ("B&B",
+"e-scooter") folded, function words dropped, plurals and verb endings stemmed, so that
+"Lizu's collective incomes" and "lizu income" meet on the same terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Lexicon", "analyze", "stem"]
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"\d+\.\d+|[a-z0-9]+(?:[-&'+][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """The word tables the analyser reads: synonyms.toml plus the base's glossary."""
+
+    stopwords: frozenset[str] = frozenset()
+    phrases: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> its group
+    intents: dict[str, str] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # Chinese term -> English words
+    names: frozenset[str] = frozenset()  # proper names: never stemmed
+    _phrase_re: re.Pattern[str] | None = None
+    _glossary_max: int = 0
+
+    @classmethod
+    def build(cls, data: dict[str, Any], glossary: dict[str, str]) -> Lexicon:
+        """Assemble from the parsed synonyms.toml and a base's glossary."""
+        # Proper names (the capitalised words of the glossary's English) are never stemmed:
+        # "Shaoxing" is not "shaox" + "-ing".
+        names = frozenset(w.casefold() for value in glossary.values() for w in re.findall(r"\b[A-Z][A-Za-z]+", value))
+        lex = cls(
+            stopwords=frozenset(str(data.get("stopwords", "")).split()),
+            phrases={k.casefold(): v.casefold() for k, v in data.get("phrases", {}).items()},
+            intents={k.casefold(): v for k, v in data.get("intents", {}).items()},
+            glossary={k: v for k, v in glossary.items()},
+            names=names,
+        )
+        groups: dict[str, set[str]] = {}
+        for words in data.get("synonyms", {}).values():
+            terms = {t for w in words for t in lex.terms(w)}
+            for term in terms:
+                groups.setdefault(term, set()).update(terms)
+        lex.synonyms = {t: tuple(sorted(g - {t})) for t, g in groups.items()}
+        return lex
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain data for the index cache (marshal-able)."""
+        return {
+            "stopwords": sorted(self.stopwords),
+            "phrases": self.phrases,
+            "synonyms": {k: list(v) for k, v in self.synonyms.items()},
+            "intents": self.intents,
+            "glossary": self.glossary,
+            "names": sorted(self.names),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Lexicon:
+        return cls(
+            stopwords=frozenset(state["stopwords"]),
+            phrases=state["phrases"],
+            synonyms={k: tuple(v) for k, v in state["synonyms"].items()},
+            intents=state["intents"],
+            glossary=state["glossary"],
+            names=frozenset(state["names"]),
+        )
+
+    def phrase_re(self) -> re.Pattern[str] | None:
+        if self._phrase_re is None and self.phrases:
+            alternation = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
+            self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
+        return self._phrase_re
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of a text, in order (see module docstring)."""
+        return analyze(text, self)
+
+    def terms_with(self, text: str, joined: list[str], raw: list[str]) -> list[str]:
+        """Query terms; joined compounds and unstemmed words go to the two lists."""
+        return analyze(text, self, joined, raw)
+
+    def intent_of(self, text: str) -> set[str]:
+        """The kinds of answer a query asks for ("when" -> date)."""
+        low = " " + re.sub(r"[^a-z ]+", " ", text.casefold()) + " "
+        return {kind for words, kind in self.intents.items() if f" {words} " in low}
+
+    def segment(self, run: str) -> list[str]:
+        """A run of Chinese characters -> English words through the glossary (longest match
+        first); characters the glossary does not know stay as one unknown term."""
+        if not self._glossary_max:
+            self._glossary_max = max((len(k) for k in self.glossary), default=0)
+        out: list[str] = []
+        unknown = ""
+        i = 0
+        while i < len(run):
+            for size in range(min(self._glossary_max, len(run) - i), 0, -1):
+                english = self.glossary.get(run[i : i + size])
+                if english is not None:
+                    if unknown:
+                        out.append(unknown)
+                        unknown = ""
+                    out.append(english)
+                    i += size
+                    break
+            else:
+                unknown += run[i]
+                i += 1
+        if unknown:
+            out.append(unknown)
+        return out
+
+
+def stem(word: str) -> str:
+    """Fold plurals and -ing/-ed endings: "villages" and "village" -> "villag"."""
+    if len(word) <= 3 or not word.isalpha() or not word.isascii():
+        return word
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses") or w.endswith(("ches", "shes", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) >= 7 and _VOWEL.search(w[:-3]):
+        w = w[:-3]
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+            w = w[:-1]
+    elif w.endswith("ied") and len(w) > 5:
+        w = w[:-3] + "y"
+    elif w.endswith("ed") and len(w) >= 6 and _VOWEL.search(w[:-2]):
+        w = w[:-2]
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+            w = w[:-1]
+    if w.endswith("e") and len(w) >= 4:
+        w = w[:-1]
+    if w.endswith("y") and len(w) >= 4:
+        w = w[:-1] + "i"
+    return w
+
+
+def _expand_word(word: str, out: list[str], lex: Lexicon, joined: list[str] | None, raw: list[str] | None) -> None:
+    if "-" in word or "&" in word or "+" in word:
+        parts = [p for p in re.split(r"[-&+]", word) if p]
+        for part in parts:
+            _expand_word(part, out, lex, joined, raw)
+        if 1 < len(parts) <= 3 and all(p.isalpha() for p in parts):
+            (out if joined is None else joined).append(stem("".join(parts)))
+            if joined is None and raw is not None:
+                raw.append("".join(parts))
+        return
+    if "'" in word:
+        word = re.sub(r"'s$", "", word).replace("'", "")
+    if not word or word in lex.stopwords:
+        return
+    if word.isdigit() or (len(word) == 1 and not word.isdigit()):
+        if len(word) > 1 or word.isdigit():
+            out.append(word.lstrip("0") or "0")
+            if raw is not None:
+                raw.append(word)
+        return
+    out.append(word if word in lex.names else stem(word))
+    if raw is not None:
+        raw.append(word)
+
+
+def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[str] | None = None) -> list[str]:
+    """Text -> terms. Never raises; empty list for text with no content words.
+
+    For a fact, the joined form of a compound ("e-scooter" -> "escooter") is a term beside
+    its parts. For a query, pass `joined` to receive those separately (they count only when
+    the index knows them) and `raw` to receive each term's word before stemming (typos are
+    matched on it: stemming "zhiqaing" would cut a false "-ing")."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold().translate(_FOLD)
+    text = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
+    pattern = lex.phrase_re()
+    if pattern is not None:
+        text = pattern.sub(lambda m: " " + lex.phrases[m.group()] + " ", text)
+    if lex.glossary and _CJK.search(text):
+        text = _CJK.sub(lambda m: " " + " ".join(lex.segment(m.group())) + " ", text)
+        text = text.casefold()
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        if _CJK.match(word) or "." in word:
+            out.append(word)
+            if raw is not None:
+                raw.append(word)
+        else:
+            _expand_word(word, out, lex, joined, raw)
+    return out

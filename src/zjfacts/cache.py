@@ -1,0 +1,162 @@
+"""The compiled index, cached on disk and keyed by the content of what it was built from.
+
+Parsing TOML on every call is out of the question at 100,000 facts, so the first lookup
+compiles the base into one file under $XDG_CACHE_HOME/zjfacts and later ones map it.
+The file is written to a temporary name and renamed, so a reader sees it whole or not at
+all; anything wrong with it (unreadable, corrupt, another version, an unwritable folder)
+means building the index in memory instead, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import mmap
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from zjfacts import __version__
+from zjfacts.errors import FactFileError
+from zjfacts.facts import iter_facts, read_bytes, read_header
+from zjfacts.index import FORMAT, Index, IndexFormatError, build_index, load_lexicon_data
+
+__all__ = ["cache_dir", "cache_disabled", "open_index"]
+
+ENV_NO_CACHE = "ZJFACTS_NO_CACHE"
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/zjfacts, else ~/.cache/zjfacts (read now, not at import)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "zjfacts"
+
+
+def cache_disabled() -> bool:
+    return os.environ.get(ENV_NO_CACHE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def open_index(path: Path, *, use_cache: bool = True) -> Index:
+    """The compiled index of a base, from the cache when it is current."""
+    lexicon_raw, lexicon_data = _lexicon()
+    if not use_cache or cache_disabled():
+        return _build_in_memory(path, lexicon_data)
+    folder = cache_dir()
+    where = path.resolve() if path.exists() else path.absolute()
+    try:
+        st = path.stat()
+    except OSError:
+        read_bytes(path)  # raises the one-line message for a missing/unreadable file
+        raise
+    if not path.is_file():
+        read_bytes(path)
+    data: bytes | None = None
+    digest = _memo_get(folder, where, st)
+    if digest is None:
+        data = read_bytes(path)
+        digest = hashlib.sha256(data).hexdigest()
+    key = hashlib.sha256(
+        "\0".join((str(FORMAT), __version__, digest, hashlib.sha256(lexicon_raw).hexdigest(), str(where))).encode()
+    ).hexdigest()[:32]
+    target = folder / f"index-{key}.zjx"
+    index = _map(target)
+    if index is not None:
+        if data is not None:
+            _memo_put(folder, where, st, digest)
+        return index
+    if data is None:
+        data = read_bytes(path)
+    written = _write(folder, target, path, data, lexicon_data)
+    if written is not None:
+        _memo_put(folder, where, st, digest)
+        index = _map(target)
+        if index is not None:
+            return index
+    return _build_from(path, data, lexicon_data)
+
+
+def _lexicon() -> tuple[bytes, dict[str, Any]]:
+    try:
+        return load_lexicon_data()
+    except (OSError, ValueError) as e:
+        raise FactFileError("zjfacts/data/synonyms.toml", None, f"cannot read the word tables: {e}") from None
+
+
+def _build_in_memory(path: Path, lexicon_data: dict[str, Any]) -> Index:
+    return _build_from(path, read_bytes(path), lexicon_data)
+
+
+def _build_from(path: Path, data: bytes, lexicon_data: dict[str, Any]) -> Index:
+    header, data, offsets = read_header(path, data)
+    buf = io.BytesIO()
+    build_index(header, iter_facts(path, data, offsets), buf, lexicon_data)
+    return Index(buf.getbuffer())
+
+
+def _map(target: Path) -> Index | None:
+    """Open a cached index, or None when it is absent, unreadable or not whole."""
+    try:
+        with open(target, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size < 1 << 20:
+                buf: Any = f.read()
+            else:
+                buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        return Index(buf)
+    except (OSError, ValueError, IndexFormatError, EOFError, KeyError, TypeError):
+        return None
+
+
+def _write(folder: Path, target: Path, path: Path, data: bytes, lexicon_data: dict[str, Any]) -> Path | None:
+    """Build the index into a temporary file beside the target and rename it into place."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            header, data, offsets = read_header(path, data)
+            build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
+            out.flush()
+        os.replace(tmp, target)
+        return target
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _memo_name(folder: Path, where: Path) -> Path:
+    return folder / f"stat-{hashlib.sha256(str(where).encode()).hexdigest()[:24]}"
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+
+
+def _memo_get(folder: Path, where: Path, st: os.stat_result) -> str | None:
+    """The content digest recorded for this file when its size, mtime and inode were these.
+    Saves hashing a large base on every call; any change to the file means hashing again."""
+    try:
+        stamp, _, digest = _memo_name(folder, where).read_text("ascii").rpartition(" ")
+    except (OSError, ValueError):
+        return None
+    return digest if stamp == _stamp(st) and len(digest) == 64 else None
+
+
+def _memo_put(folder: Path, where: Path, st: os.stat_result, digest: str) -> None:
+    memo = _memo_name(folder, where)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".stat-", dir=folder)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(f"{_stamp(st)} {digest}")
+        os.replace(tmp, memo)
+    except OSError:
+        return

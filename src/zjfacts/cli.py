@@ -1,0 +1,289 @@
+"""The zjfacts command line: parse options, call the core, render, exit as grep does.
+
+0 found (or clean), 1 nothing found (or a problem reported), 2 usage or data error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from zjfacts import __version__
+from zjfacts.errors import ZjfactsError
+from zjfacts.render import Format
+
+app = typer.Typer(
+    name="zjfacts",
+    help="Sourced facts on common prosperity in Zhejiang: look up figures, cite them, check drafts.",
+    add_completion=True,
+    no_args_is_help=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FactsOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - Typer reads the annotation at run time
+    typer.Option(
+        "--facts", envvar="ZJFACTS_FACTS", help="Fact base to read (default: the bundled one).", show_default=False
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+SourceOpt = Annotated[
+    list[str], typer.Option("--source", "-s", help="Only facts of this seed (file name or prefix, e.g. 000).")
+]
+PlaceOpt = Annotated[list[str], typer.Option("--place", "-p", help="Only facts about this place.")]
+TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """The one place errors become messages: `error: ...` on stderr and the error's exit code."""
+    try:
+        yield
+    except ZjfactsError as e:
+        _err(f"error: {e}")
+        raise typer.Exit(e.exit_code) from None
+
+
+def _err(message: str) -> None:
+    from zjfacts.render import clean
+
+    sys.stderr.write(clean(message) + "\n")
+
+
+def _fmt(fmt: Format, as_json: bool) -> Format:
+    return Format.json if as_json else fmt
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"zjfacts {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Sourced facts on common prosperity in Zhejiang: look up figures, cite them, check drafts.
+
+    Examples:
+
+      zjfacts lookup lizu income
+
+      zjfacts lookup "how many tourists visited yucun in 2024" --json
+
+      zjfacts check "Lizu's collective income reached 5 million yuan in 2024."
+    """
+    if ctx.invoked_subcommand is None:
+        sys.stderr.write(
+            "usage: zjfacts COMMAND [ARGS]...   (zjfacts --help lists the commands)\n"
+            "example: zjfacts lookup lizu income\n"
+        )
+        raise typer.Exit(2)
+
+
+@app.command()
+def lookup(
+    query: Annotated[list[str], typer.Argument(help="Words to look up, quoted or not.", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most results to show.")] = 5,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    source: SourceOpt = [],  # noqa: B006 - Typer's list default
+    place: PlaceOpt = [],  # noqa: B006
+    topic: TopicOpt = [],  # noqa: B006
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Drop results scoring below this (0-100).")
+    ] = 0.0,
+    explain: Annotated[bool, typer.Option("--explain", help="Show which words matched which fields.")] = False,
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Find the facts that answer a query, best first, with figure and citation.
+
+    Exit 0 when something matched, 1 when nothing did.
+
+    Examples:
+
+      zjfacts lookup lizu income
+
+      zjfacts lookup greater yucun villages --limit 3
+
+      zjfacts lookup "李祖村 创业者" --json | jq -r '.[0].quote'
+    """
+    from zjfacts import render
+    from zjfacts.lookup import open_base
+
+    fmt = _fmt(fmt, as_json)
+    with _reported():
+        base = open_base(facts, no_cache=no_cache)
+        matches = base.find(
+            query, limit=limit, sources=source, places=place, topics=topic, min_score=min_score, explain=explain
+        )
+        rows = base.match_rows(matches)
+    if explain and fmt is not Format.table:
+        for row, match in zip(rows, matches, strict=True):
+            row["explain"] = list(match.explain)
+    highlight = base.highlighter(query) if fmt is Format.table else None
+    if rows or fmt not in (Format.table, Format.markdown):
+        render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
+    if fmt is Format.table:
+        if rows:
+            noun = "fact" if len(rows) == 1 else "facts"
+            _err(f"{len(rows)} matching {noun}. Full record: zjfacts show {rows[0]['id']}")
+        else:
+            _err(f"no fact matches {' '.join(query)!r}")
+    raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+def show(
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A fact id, as lookup and list print it.", show_default=False)
+    ],
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Every field of one fact, and its quote inside the seed's paragraph.
+
+    Exit 1 with the nearest ids when there is no such fact.
+
+    Example:
+
+      zjfacts show lizu-collective-income-2024
+    """
+    from zjfacts import render
+    from zjfacts.lookup import open_base
+
+    with _reported():
+        row, context = open_base(facts, no_cache=no_cache).show(fact_id)
+    render.print_show(row, context, _fmt(fmt, as_json))
+
+
+@app.command("list")
+def list_(
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    source: SourceOpt = [],  # noqa: B006
+    place: PlaceOpt = [],  # noqa: B006
+    topic: TopicOpt = [],  # noqa: B006
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """All facts, or those of a seed, place or topic.
+
+    Examples:
+
+      zjfacts list --source 002
+
+      zjfacts list --place lishui --format csv > lishui.csv
+    """
+    from zjfacts import render
+    from zjfacts.lookup import open_base
+
+    with _reported():
+        base = open_base(facts, no_cache=no_cache)
+        rows = base.rows(base.listing(source, place, topic))
+    render.print_facts(rows, _fmt(fmt, as_json))
+    raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+def sources(
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The seed documents: title, publisher, date, and how many facts cite each.
+
+    Example:
+
+      zjfacts sources --json
+    """
+    from zjfacts import render
+    from zjfacts.lookup import open_base
+
+    with _reported():
+        rows = open_base(facts, no_cache=no_cache).source_rows()
+    render.print_sources(rows, _fmt(fmt, as_json))
+
+
+@app.command()
+def validate(
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
+    ] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Check the fact base against its seeds: schema, ids, verbatim quotes, values.
+
+    Exit 0 when clean, 1 listing every problem, 2 when the base cannot be read.
+
+    Examples:
+
+      zjfacts validate
+
+      zjfacts validate --coverage --facts my-facts.toml
+    """
+    from zjfacts.facts import base_path
+    from zjfacts.render import clean
+    from zjfacts.validate import validate as run
+
+    with _reported():
+        report = run(base_path(facts), coverage=coverage)
+    out = sys.stdout
+    for problem in report.problems:
+        out.write(clean(str(problem)) + "\n")
+    failed = bool(report.problems)
+    if report.coverage is not None:
+        cov = report.coverage
+        for u in cov.uncited:
+            out.write(clean(f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…") + "\n")
+        share = 100.0 * cov.cited / cov.total if cov.total else 100.0
+        _err(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
+        failed = failed or bool(cov.uncited)
+    noun = "problem" if len(report.problems) == 1 else "problems"
+    _err(f"{report.facts} facts, {report.sources} sources: {len(report.problems) or 'no'} {noun}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _interrupted(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(130)
+
+
+def main() -> None:
+    """Console-script entry: Ctrl-C exits 130 and a closed pipe exits quietly, no traceback."""
+    signal.signal(signal.SIGINT, _interrupted)
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code
+    except BrokenPipeError:
+        code = 141
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = 141
+    if code == 141:
+        # Nobody reads stdout any more: point it at /dev/null so the interpreter's final
+        # flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

@@ -1,0 +1,127 @@
+"""Measure lookup quality on a query file: `python -m zjfacts.evaluate QUERIES.jsonl`.
+
+Each line: {"q": ..., "seed": "000", "any": [...], "kind": ...} or {"q": ..., "none": true}.
+Prints top-1, top-3 and the share of unanswerable queries that got nothing, overall and per
+kind, and lists the misses; exit 1 when any query missed (so CI can gate on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from zjfacts.cache import open_index
+from zjfacts.facts import base_path
+from zjfacts.index import Index
+
+__all__ = ["Case", "Outcome", "evaluate", "fold_quote", "main", "read_cases"]
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def fold_quote(text: str) -> str:
+    """Case, white space, curly quotes and dashes folded, as the eval sets compare."""
+    return re.sub(r"\s+", " ", text.translate(_FOLD).casefold()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    q: str
+    kind: str
+    seed: str | None
+    any: tuple[str, ...]
+    none: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    case: Case
+    rank: int | None  # 1-based rank of the first right answer; None when missed
+    got: tuple[str, ...]  # ids returned, best first
+
+    @property
+    def ok(self) -> bool:
+        return (not self.got) if self.case.none else self.rank == 1
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Query cases of a JSONL file (blank lines skipped)."""
+    cases = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        cases.append(
+            Case(
+                q=row["q"],
+                kind=row.get("kind", "negative" if row.get("none") else "plain"),
+                seed=row.get("seed"),
+                any=tuple(row.get("any", ())),
+                none=bool(row.get("none")),
+            )
+        )
+    return cases
+
+
+def evaluate(index: Index, cases: list[Case], limit: int = 5) -> list[Outcome]:
+    """Run every case through the same search `zjfacts lookup` uses."""
+    outcomes = []
+    for case in cases:
+        matches = index.search(case.q, limit=limit)
+        rank = None
+        for k, m in enumerate(matches, start=1):
+            if case.seed and not m.fact.source.startswith(case.seed):
+                continue
+            quote = fold_quote(m.fact.quote)
+            if any(fold_quote(a) in quote for a in case.any):
+                rank = k
+                break
+        outcomes.append(Outcome(case, rank, tuple(m.fact.id for m in matches)))
+    return outcomes
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100.0 * part / whole:.1f}%)" if whole else "-"
+
+
+def report(outcomes: list[Outcome]) -> str:
+    """The figures, per kind and overall, then every miss."""
+    lines = []
+    answerable = [o for o in outcomes if not o.case.none]
+    negative = [o for o in outcomes if o.case.none]
+    kinds = sorted({o.case.kind for o in answerable})
+    lines.append(f"{'kind':<12}{'n':>4}  {'top-1':>16}  {'top-3':>16}")
+    for kind in [*kinds, "all"]:
+        group = answerable if kind == "all" else [o for o in answerable if o.case.kind == kind]
+        top1 = sum(o.rank == 1 for o in group)
+        top3 = sum(o.rank is not None and o.rank <= 3 for o in group)
+        lines.append(f"{kind:<12}{len(group):>4}  {_share(top1, len(group)):>16}  {_share(top3, len(group)):>16}")
+    nothing = sum(not o.got for o in negative)
+    lines.append(f"{'negative':<12}{len(negative):>4}  nothing returned: {_share(nothing, len(negative))}")
+    misses = [o for o in outcomes if not o.ok]
+    if misses:
+        lines.append("")
+        lines.append("misses:")
+        for o in misses:
+            want = "nothing" if o.case.none else f"{o.case.seed} {list(o.case.any)}"
+            lines.append(f"  [{o.case.kind}] {o.case.q!r}: rank {o.rank}; want {want}; got {list(o.got[:3])}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m zjfacts.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("queries", nargs="+", type=Path, help="JSONL query files")
+    parser.add_argument("--facts", type=Path, default=None, help="fact base (default: the bundled one)")
+    args = parser.parse_args(argv)
+    index = open_index(base_path(args.facts))
+    outcomes = [o for path in args.queries for o in evaluate(index, read_cases(path))]
+    print(report(outcomes))
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

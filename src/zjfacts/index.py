@@ -1,0 +1,551 @@
+"""The lookup index: facts -> a compiled, memory-mappable file; a query -> ranked matches.
+
+A fact's fields (subject, places, aliases, topics, claim, quote, as_of, unit) are analysed into
+terms; each term keeps a postings list of (fact, fields) pairs. A query scores only the facts
+its terms (exact, synonym, or fuzzy) point at, so a lookup never walks the whole base.
+
+Two numbers per fact:
+- coverage: how much of the query's information (IDF-weighted terms) the fact holds at all.
+  A query whose rare words the base does not know ("population of tokyo") covers little
+  of any fact and answers nothing: better no answer than a wrong one.
+- rank: the same, weighted by the field each term matched in (a subject match counts more
+  than a quote match), plus small bonuses for adjacent query words found together, for
+  answering the kind of question asked ("when", "how many"), and for a subject the query
+  names completely.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import marshal
+import math
+import struct
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import IO, Any
+
+from zjfacts.analyzer import Lexicon
+from zjfacts.facts import BaseHeader, Fact, Source
+
+__all__ = ["FORMAT", "Index", "Match", "build_index", "load_lexicon_data"]
+
+FORMAT = 3  # bump when the file layout or the analyser changes
+MAGIC = b"ZJFX"
+_PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
+
+SUBJECT, PLACE, PLACES, ALIASES, TOPICS, CLAIM, QUOTE, ASOF = (1 << i for i in range(8))
+FIELD_NAMES = {
+    SUBJECT: "subject",
+    PLACE: "place",
+    PLACES: "places",
+    ALIASES: "aliases",
+    TOPICS: "topics",
+    CLAIM: "claim",
+    QUOTE: "quote",
+    ASOF: "as_of",
+}
+# The first place is what the fact is about; the others contain it (Lizu, Yiwu, Zhejiang).
+FIELD_WEIGHT = {
+    SUBJECT: 1.0,
+    PLACE: 0.95,
+    PLACES: 0.6,
+    ALIASES: 0.85,
+    TOPICS: 0.75,
+    CLAIM: 0.6,
+    QUOTE: 0.4,
+    ASOF: 0.6,
+}
+# Best field weight for every combination of field bits.
+_MAXW = [max((w for bit, w in FIELD_WEIGHT.items() if mask & bit), default=0.0) for mask in range(256)]
+
+SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
+MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
+_FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON = 1, 2, 4
+_PERSON_TOPICS = frozenset({"people", "person", "leadership"})
+
+
+def load_lexicon_data() -> tuple[bytes, dict[str, Any]]:
+    """synonyms.toml as bytes (part of the cache key) and parsed."""
+    from zjfacts._toml import loads
+
+    raw = resources.files("zjfacts").joinpath("data/synonyms.toml").read_bytes()
+    return raw, loads(raw.decode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A fact that answers a query, how well (0-100), and why."""
+
+    fact: Fact
+    score: float
+    coverage: float
+    position: int  # the fact's place in the base: the stable tie-break
+    explain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryTerm:
+    text: str
+    alts: tuple[tuple[str, float], ...]  # (index term, similarity)
+    idf: float
+
+
+def _fact_fields(fact: Fact) -> list[tuple[int, str]]:
+    years = " ".join(part[:4] for part in (fact.as_of or "").replace("/", " ").split() if part[:4].isdigit())
+    return [
+        (SUBJECT, fact.subject),
+        (PLACE, fact.places[0] if fact.places else ""),
+        (PLACES, " ; ".join(fact.places[1:])),
+        (ALIASES, " ; ".join(fact.aliases)),
+        (TOPICS, " ; ".join((*fact.topics, fact.unit or ""))),
+        (CLAIM, fact.claim),
+        (QUOTE, fact.quote),
+        (ASOF, years),
+    ]
+
+
+def _record(fact: Fact) -> bytes:
+    return json.dumps(
+        [
+            fact.id,
+            fact.claim,
+            fact.subject,
+            fact.source,
+            fact.quote,
+            fact.places,
+            fact.topics,
+            fact.aliases,
+            fact.value,
+            fact.unit,
+            fact.bound,
+            fact.as_of,
+            fact.note,
+            fact.base_line,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def _fact_from_record(data: bytes) -> Fact:
+    r = json.loads(data)
+    return Fact(
+        id=r[0],
+        claim=r[1],
+        subject=r[2],
+        source=r[3],
+        quote=r[4],
+        places=tuple(r[5]),
+        topics=tuple(r[6]),
+        aliases=tuple(r[7]),
+        value=r[8],
+        unit=r[9],
+        bound=r[10],
+        as_of=r[11],
+        note=r[12],
+        base_line=r[13],
+    )
+
+
+def _field_terms(lex: Lexicon, text: str) -> list[list[str]]:
+    """Terms of a field, one list per segment (places and aliases are joined with ';')."""
+    return [lex.terms(part) for part in text.split(" ; ")] if text else []
+
+
+def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
+    """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
+    lex = Lexicon.build(lexicon_data, header.glossary)
+    person_topics = frozenset(lexicon_data.get("person_topics", _PERSON_TOPICS))
+    out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
+    postings: dict[str, array[int]] = {}
+    offsets = array("Q", [out.tell()])
+    source_names: list[str] = list(header.sources)
+    source_pos = {name: i for i, name in enumerate(source_names)}
+    source_of = array("H")
+    flags = bytearray()
+    subject_len = bytearray()
+    ids: list[str] = []
+    for position, fact in enumerate(facts):
+        masks: dict[str, int] = {}
+        for bit, text in _fact_fields(fact):
+            for segment in _field_terms(lex, text):
+                for i, term in enumerate(segment):
+                    masks[term] = masks.get(term, 0) | bit
+                    if i and bit not in (QUOTE, ASOF):
+                        pair = segment[i - 1] + " " + term
+                        masks[pair] = masks.get(pair, 0) | bit
+        for term, mask in masks.items():
+            plist = postings.get(term)
+            if plist is None:
+                plist = postings[term] = array("I")
+            plist.append(position << 8 | mask)
+        out.write(_record(fact))
+        offsets.append(out.tell())
+        if fact.source not in source_pos:
+            source_pos[fact.source] = len(source_names)
+            source_names.append(fact.source)
+        source_of.append(source_pos[fact.source])
+        flag = _FLAG_VALUE if fact.value is not None else 0
+        if fact.unit in ("year", "years") or fact.as_of:
+            flag |= _FLAG_DATE
+        if person_topics.intersection(t.casefold() for t in fact.topics):
+            flag |= _FLAG_PERSON
+        flags.append(flag)
+        subject_len.append(min(255, len(set(lex.terms(fact.subject)))))
+        ids.append(fact.id)
+    n = len(ids)
+    terms: dict[str, tuple[float, int, int]] = {}
+    place_terms: list[str] = []
+    for term in sorted(postings):
+        plist = postings[term]
+        df = len(plist)
+        if " " not in term and 2 * sum(1 for p in plist if p & (PLACE | PLACES)) >= df:
+            place_terms.append(term)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        terms[term] = (idf, out.tell(), df)
+        out.write(plist.tobytes())
+    head = {
+        "n": n,
+        "terms": terms,
+        "offsets": offsets.tobytes(),
+        "source_of": source_of.tobytes(),
+        "flags": bytes(flags),
+        "subject_len": bytes(subject_len),
+        "sources": [_source_state(header.sources.get(name), name) for name in source_names],
+        "seeds_dir": str(header.seeds_dir),
+        "path": str(header.path),
+        "lexicon": lex.to_state(),
+        "ids": "\n".join(ids),
+        "place_terms": place_terms,
+        "unknown_idf": math.log(1 + (n + 0.5) / 0.5),
+    }
+    blob = marshal.dumps(head)
+    at = out.tell()
+    out.write(blob)
+    out.seek(0)
+    out.write(_PREFIX.pack(MAGIC, FORMAT, at, len(blob)))
+    out.seek(0, io.SEEK_END)
+
+
+def _source_state(source: Source | None, name: str) -> dict[str, Any]:
+    s = source or Source(name)
+    return {
+        "file": s.file,
+        "title": s.title,
+        "publisher": s.publisher,
+        "author": s.author,
+        "date": s.date,
+        "url": s.url,
+    }
+
+
+class IndexFormatError(ValueError):
+    """The bytes are not a compiled index of this version (the cache rebuilds it)."""
+
+
+class Index:
+    """A compiled index over a buffer (bytes or mmap); facts are decoded only when asked."""
+
+    def __init__(self, buf: bytes | memoryview | Any) -> None:
+        if len(buf) < _PREFIX.size:
+            raise IndexFormatError("too short")
+        magic, fmt, at, length = _PREFIX.unpack_from(buf, 0)
+        if magic != MAGIC or fmt != FORMAT or at + length > len(buf) or length == 0:
+            raise IndexFormatError("not an index of this version")
+        try:
+            head = marshal.loads(buf[at : at + length])
+        except (EOFError, ValueError, TypeError) as e:
+            raise IndexFormatError(str(e)) from None
+        self._buf = buf
+        self.n: int = head["n"]
+        self._terms: dict[str, tuple[float, int, int]] = head["terms"]
+        self._offsets = array("Q")
+        self._offsets.frombytes(head["offsets"])
+        self._source_of = array("H")
+        self._source_of.frombytes(head["source_of"])
+        self._flags: bytes = head["flags"]
+        self._subject_len: bytes = head["subject_len"]
+        self._sources_state: list[dict[str, Any]] = head["sources"]
+        self.seeds_dir: str = head["seeds_dir"]
+        self.path: str = head["path"]
+        self.lexicon = Lexicon.from_state(head["lexicon"])
+        self._ids_blob: str = head["ids"]
+        self._ids: list[str] | None = None
+        self._unknown_idf: float = head["unknown_idf"]
+        self._place_terms = frozenset(head["place_terms"])
+        self._vocab: list[str] | None = None
+        if len(self._offsets) != self.n + 1 or len(self._source_of) != self.n:
+            raise IndexFormatError("inconsistent index")
+
+    # -- facts -------------------------------------------------------------------------
+    def fact(self, position: int) -> Fact:
+        """The fact at a position, decoded from its record."""
+        return _fact_from_record(bytes(self._buf[self._offsets[position] : self._offsets[position + 1]]))
+
+    def facts(self) -> Iterable[Fact]:
+        return (self.fact(i) for i in range(self.n))
+
+    def sources(self) -> dict[str, Source]:
+        """The base's sources, by file name."""
+        return {s["file"]: Source(**s) for s in self._sources_state}
+
+    def source_names(self) -> list[str]:
+        return [s["file"] for s in self._sources_state]
+
+    def source_counts(self) -> dict[str, int]:
+        """How many facts cite each source."""
+        names = self.source_names()
+        counts = dict.fromkeys(names, 0)
+        for i in self._source_of:
+            counts[names[i]] += 1
+        return counts
+
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            self._ids = self._ids_blob.split("\n") if self._ids_blob else []
+        return self._ids
+
+    def position_of(self, fact_id: str) -> int | None:
+        try:
+            return self.ids().index(fact_id)
+        except ValueError:
+            return None
+
+    # -- terms ---------------------------------------------------------------------------
+    def _postings(self, term: str) -> array[int]:
+        entry = self._terms.get(term)
+        plist = array("I")
+        if entry is not None:
+            _, at, df = entry
+            plist.frombytes(bytes(self._buf[at : at + 4 * df]))
+        return plist
+
+    def vocabulary(self) -> list[str]:
+        """Single-word terms, for fuzzy matching."""
+        if self._vocab is None:
+            self._vocab = [t for t in self._terms if " " not in t]
+        return self._vocab
+
+    def idf(self, term: str) -> float:
+        entry = self._terms.get(term)
+        return entry[0] if entry else self._unknown_idf
+
+    def _alternatives(self, term: str, raw: str) -> list[tuple[str, float]]:
+        """Index terms standing for a query term: itself, its synonyms, near spellings."""
+        alts: dict[str, float] = {}
+        if term in self._terms:
+            alts[term] = 1.0
+        for syn in self.lexicon.synonyms.get(term, ()):
+            if syn in self._terms:
+                alts.setdefault(syn, SYNONYM_SIM)
+        if term not in self._terms and term.isalpha() and term.isascii():
+            near_terms = dict(_near_terms(term, self.vocabulary()))
+            if raw != term:
+                for near, sim in _near_terms(raw, self.vocabulary()):
+                    near_terms[near] = max(sim, near_terms.get(near, 0.0))
+            for near, sim in near_terms.items():
+                if sim > alts.get(near, 0.0):
+                    alts[near] = sim
+                for syn in self.lexicon.synonyms.get(near, ()):
+                    if syn in self._terms and sim * SYNONYM_SIM > alts.get(syn, 0.0):
+                        alts[syn] = sim * SYNONYM_SIM
+        return sorted(alts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def analyze_query(self, query: str) -> list[_QueryTerm]:
+        """Query -> terms with their alternatives and weights. Joined compounds ("billion-yuan"
+        -> "billionyuan") count only when the index knows them."""
+        joined: list[str] = []
+        raws: list[str] = []
+        terms = self.lexicon.terms_with(query, joined, raws)
+        seen: dict[str, str] = {}
+        for term, raw in zip(terms, raws, strict=True):
+            seen.setdefault(term, raw)
+        for term in joined:
+            if term in self._terms:
+                seen.setdefault(term, term)
+        out: list[_QueryTerm] = []
+        for term, raw in seen.items():
+            alts = self._alternatives(term, raw)
+            if term in self._terms:
+                idf = self._terms[term][0]
+            elif alts:
+                idf = max(self._terms[a][0] for a, s in alts if s == alts[0][1])
+            else:
+                idf = self._unknown_idf
+            out.append(_QueryTerm(term, tuple(alts), idf))
+        return out
+
+    # -- search --------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 5,
+        sources: Sequence[str] = (),
+        places: Sequence[str] = (),
+        topics: Sequence[str] = (),
+        min_score: float = 0.0,
+        min_coverage: float = MIN_COVERAGE,
+        explain: bool = False,
+    ) -> list[Match]:
+        """Facts that answer the query, best first."""
+        qterms = self.analyze_query(query)
+        if not qterms:
+            return []
+        total_idf = sum(q.idf for q in qterms)
+        cover: dict[int, float] = {}
+        rank: dict[int, float] = {}
+        in_subject: dict[int, int] = {}
+        required: list[set[int]] = []
+        for q in qterms:
+            best: dict[int, tuple[float, float, bool]] = {}
+            for term, sim in q.alts:
+                for p in self._postings(term):
+                    f, mask = p >> 8, p & 255
+                    weight = _MAXW[mask] * sim
+                    old = best.get(f)
+                    if old is None or weight > old[1]:
+                        best[f] = (max(sim, old[0]) if old else sim, weight, bool(mask & SUBJECT))
+                    elif sim > old[0]:
+                        best[f] = (sim, old[1], old[2])
+            if q.alts and q.alts[0][0] in self._place_terms and q.alts[0][1] >= 0.8:
+                # The query names a place: a fact that does not mention it is about
+                # somewhere else, however well its other words match.
+                required.append(set(best))
+            for f, (sim, weight, subj) in best.items():
+                cover[f] = cover.get(f, 0.0) + q.idf * sim
+                rank[f] = rank.get(f, 0.0) + q.idf * weight
+                if subj:
+                    in_subject[f] = in_subject.get(f, 0) + 1
+        allowed = self._filter(sources, places, topics)
+        pairs = self._pair_hits(qterms)
+        intents = self.lexicon.intent_of(query)
+        scored: list[tuple[float, int, float]] = []
+        for f, c in cover.items():
+            coverage = c / total_idf
+            if coverage < min_coverage or (allowed is not None and f not in allowed):
+                continue
+            if any(f not in place for place in required):
+                continue
+            bonus = 0.0
+            if pairs:
+                bonus += 0.4 * pairs.get(f, 0) / max(1, len(qterms) - 1)
+            if f in in_subject and self._subject_len[f]:
+                bonus += 0.4 * min(1.0, in_subject[f] / self._subject_len[f])
+            bonus += 0.1 * self._intent_share(f, intents)
+            # Users look figures up: between equals, the fact with a figure comes first.
+            bonus += 0.1 * (self._flags[f] & _FLAG_VALUE)
+            score = round(100.0 * (0.45 * coverage + 0.45 * rank[f] / total_idf + 0.1 * bonus), 1)
+            if score >= min_score:
+                scored.append((score, f, coverage))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        if limit is not None:
+            scored = scored[:limit]
+        matches = []
+        for score, f, coverage in scored:
+            fact = self.fact(f)
+            why = self._explain(fact, qterms) if explain else ()
+            matches.append(Match(fact, score, round(coverage, 3), f, why))
+        return matches
+
+    def _pair_hits(self, qterms: list[_QueryTerm]) -> dict[int, int]:
+        """Facts holding adjacent query words side by side ("collective income")."""
+        hits: dict[int, int] = {}
+        for a, b in itertools.pairwise(qterms):
+            if not a.alts or not b.alts:
+                continue
+            pair = a.alts[0][0] + " " + b.alts[0][0]
+            for p in self._postings(pair):
+                hits[p >> 8] = hits.get(p >> 8, 0) + 1
+        return hits
+
+    def _intent_share(self, f: int, intents: set[str]) -> float:
+        """Share of the asked-for kinds of answer ("when" -> a date) this fact gives."""
+        if not intents:
+            return 0.0
+        flag = self._flags[f]
+        wanted = {"date": _FLAG_DATE, "value": _FLAG_VALUE, "person": _FLAG_PERSON}
+        return sum(1 for kind in intents if flag & wanted.get(kind, 0)) / len(intents)
+
+    def _filter(self, sources: Sequence[str], places: Sequence[str], topics: Sequence[str]) -> set[int] | None:
+        """Positions allowed by --source/--place/--topic, or None for all."""
+        allowed: set[int] | None = None
+        if sources:
+            names = self.source_names()
+            wanted = {i for i, name in enumerate(names) if any(_source_matches(s, name) for s in sources)}
+            allowed = {f for f in range(self.n) if self._source_of[f] in wanted}
+        for bit, values in ((PLACES, places), (TOPICS, topics)):
+            for value in values:
+                terms = self.lexicon.terms(value)
+                if not terms:
+                    continue
+                keep: set[int] | None = None
+                for term in terms:
+                    hit = {p >> 8 for p in self._postings(term) if p & bit}
+                    keep = hit if keep is None else keep & hit
+                allowed = keep if allowed is None else allowed & (keep or set())
+        return allowed
+
+    def filtered(
+        self, sources: Sequence[str] = (), places: Sequence[str] = (), topics: Sequence[str] = ()
+    ) -> list[int]:
+        """Positions of the facts the filters allow, in base order (for `list`)."""
+        allowed = self._filter(sources, places, topics)
+        return list(range(self.n)) if allowed is None else sorted(allowed)
+
+    def _explain(self, fact: Fact, qterms: list[_QueryTerm]) -> tuple[str, ...]:
+        fields = {bit: {t for seg in _field_terms(self.lexicon, text) for t in seg} for bit, text in _fact_fields(fact)}
+        lines = []
+        for q in qterms:
+            found = []
+            for term, sim in q.alts:
+                where = [FIELD_NAMES[bit] for bit, terms in fields.items() if term in terms]
+                if where:
+                    how = "" if term == q.text else (" (synonym)" if sim == SYNONYM_SIM else f" (~{sim:.2f})")
+                    found.append(f"{term}{how} in {', '.join(where)}")
+            weight = f"idf {q.idf:.2f}"
+            lines.append(f"{q.text} [{weight}]: " + ("; ".join(found[:2]) if found else "no match"))
+        return tuple(lines)
+
+
+def _source_matches(wanted: str, name: str) -> bool:
+    """--source takes a file name, or any prefix of it ("000")."""
+    return name == wanted or name.startswith(wanted)
+
+
+def _allowed_edits(term: str) -> int:
+    return 0 if len(term) <= 3 else 1 if len(term) <= 7 else 2
+
+
+def _near_terms(term: str, vocab: list[str]) -> list[tuple[str, float]]:
+    """Spellings within a few edits ("yucum" -> "yucun") and longer words the term begins
+    ("tour" -> "tourism"). Imports rapidfuzz only when a word is not in the index."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found: dict[str, float] = {}
+    limit = _allowed_edits(term)
+    if limit:
+        cutoff = max(limit, 2) if len(term) >= 4 else limit
+        for near, dist, _ in process.extract(term, vocab, scorer=OSA.distance, score_cutoff=cutoff, limit=20):
+            prefix = _common_prefix(term, near)
+            if dist <= limit or (prefix >= 3 and dist <= 2):
+                found[near] = round(1.0 - 0.15 * dist, 3)
+    if len(term) >= 4:
+        for word in vocab:
+            if word.startswith(term) and len(word) <= len(term) + 7:
+                found.setdefault(word, 0.8)
+    return sorted(found.items(), key=lambda kv: -kv[1])[:10]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

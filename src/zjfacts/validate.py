@@ -1,0 +1,147 @@
+"""A whole base checked against its seeds: schema, ids, sources, verbatim quotes, values that
+agree with their quotes, and (on request) whether every number of the seeds is cited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from zjfacts.errors import FactFileError
+from zjfacts.facts import FactBase, Problem, load_base
+from zjfacts.numbers import bound_kind, find_quantities
+from zjfacts.seeds import SeedLibrary, SeedText
+
+__all__ = ["Coverage", "Report", "Uncited", "validate"]
+
+_AS_OF = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Uncited:
+    """A number of a seed's body that no quote covers."""
+
+    source: str
+    line: int
+    number: str
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    total: int
+    uncited: tuple[Uncited, ...]
+
+    @property
+    def cited(self) -> int:
+        return self.total - len(self.uncited)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What validate found: the problems, and the coverage figure when asked for."""
+
+    facts: int
+    sources: int
+    problems: tuple[Problem, ...]
+    coverage: Coverage | None = None
+
+
+def validate(path: Path, *, coverage: bool = False) -> Report:
+    """Check a base; FactFileError (exit 2) only when it cannot be read at all."""
+    problems: list[Problem] = []
+    base = load_base(path, problems)
+    _check_word_tables(problems)
+    seeds = SeedLibrary(base.header.seeds_dir)
+    loaded = _check_sources(base, seeds, problems)
+    spans = _check_facts(base, loaded, problems)
+    cover = _coverage(base, loaded, spans) if coverage else None
+    return Report(len(base.facts), len(base.sources), tuple(problems), cover)
+
+
+def _check_word_tables(problems: list[Problem]) -> None:
+    from zjfacts.index import load_lexicon_data
+
+    try:
+        load_lexicon_data()
+    except (OSError, ValueError) as e:
+        problems.append(Problem("zjfacts/data/synonyms.toml", None, f"cannot be read: {e}"))
+
+
+def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
+    where = str(base.path)
+    loaded: dict[str, SeedText] = {}
+    for name in base.sources:
+        try:
+            loaded[name] = seeds.get(name)
+        except FactFileError as e:
+            problems.append(Problem(where, None, f"source {name!r}: {e}"))
+    return loaded
+
+
+def _check_facts(
+    base: FactBase, loaded: dict[str, SeedText], problems: list[Problem]
+) -> dict[str, list[tuple[int, int]]]:
+    where = str(base.path)
+    seen: dict[str, int] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for fact in base.facts:
+        line = fact.base_line or None
+
+        def problem(msg: str, fid: str = fact.id, at: int | None = line) -> None:
+            problems.append(Problem(where, at, msg, fid))
+
+        if fact.id in seen:
+            problem(f"duplicate id (first at line {seen[fact.id]})")
+        else:
+            seen[fact.id] = fact.base_line
+        if fact.source not in base.sources:
+            problem(f"source {fact.source!r} is not in the table of sources")
+        seed = loaded.get(fact.source)
+        if seed is not None:
+            hits = seed.find_all(fact.quote)
+            if not hits:
+                problem(f"quote is not verbatim in {fact.source}: {fact.quote[:60]!r}")
+            length = len(" ".join(fact.quote.split()))
+            spans.setdefault(fact.source, []).extend((h, h + length) for h in hits)
+        if (fact.value is None) != (fact.unit is None):
+            problem("value and unit go together: give both or neither")
+        if fact.bound is not None and bound_kind(fact.bound) is None:
+            problem(f"bound {fact.bound!r} is not a hedge the number parser knows")
+        if fact.as_of is not None and not _AS_OF.fullmatch(fact.as_of):
+            problem(f"as_of {fact.as_of!r} is not a date or period (YYYY, YYYY-MM, YYYY-MM-DD, A/B)")
+        if fact.value is not None and not _value_in_quote(float(fact.value), fact.quote):
+            figures = ", ".join(f"{q.value:g}" for q in find_quantities(fact.quote)) or "none"
+            problem(f"value {fact.value:g} does not agree with the quote (its figures: {figures})")
+    return spans
+
+
+def _value_in_quote(value: float, quote: str) -> bool:
+    for q in find_quantities(quote):
+        if abs(q.value - value) <= 1e-6 * max(1.0, abs(value)):
+            return True
+        if q.alt_value is not None and abs(q.alt_value - value) <= 1e-9:
+            return True
+    return False
+
+
+def _coverage(base: FactBase, loaded: dict[str, SeedText], spans: dict[str, list[tuple[int, int]]]) -> Coverage:
+    total = 0
+    uncited: list[Uncited] = []
+    for name, source in base.sources.items():
+        seed = loaded.get(name)
+        if seed is None:
+            continue
+        first, last = source.body or (1, 10**9)
+        covered = sorted(spans.get(name, []))
+        for para in seed.paragraphs:
+            if not first <= para.line <= last or para.line in source.skip:
+                continue
+            for m in _NUMBER.finditer(para.text):
+                total += 1
+                at = para.start + m.start()
+                if not any(a <= at < b for a, b in covered):
+                    context = para.text[max(0, m.start() - 40) : m.end() + 40]
+                    uncited.append(Uncited(name, para.line, m.group(), context))
+    return Coverage(total, tuple(uncited))
