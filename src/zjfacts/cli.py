@@ -142,8 +142,11 @@ def lookup(
         render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
     if fmt is Format.table:
         if rows:
-            noun = "fact" if len(rows) == 1 else "facts"
-            _err(f"{len(rows)} matching {noun}. Full record: zjfacts show {rows[0]['id']}")
+            total = max(matches.total, len(rows))
+            shown = f"{total} matching fact" + ("s" if total != 1 else "")
+            if total > len(rows):
+                shown = f"{len(rows)} of {shown} (--limit shows more)"
+            _err(f"{shown}. Full record: zjfacts show {rows[0]['id']}")
         else:
             _err(f"no fact matches {' '.join(query)!r}")
     raise typer.Exit(0 if rows else 1)

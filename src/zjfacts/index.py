@@ -31,7 +31,7 @@ from typing import IO, Any
 from zjfacts.analyzer import Lexicon
 from zjfacts.facts import BaseHeader, Fact, Source
 
-__all__ = ["FORMAT", "Index", "Match", "build_index", "load_lexicon_data"]
+__all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "load_lexicon_data"]
 
 FORMAT = 3  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
@@ -85,6 +85,12 @@ class Match:
     coverage: float
     position: int  # the fact's place in the base: the stable tie-break
     explain: tuple[str, ...] = ()
+
+
+class Results(list[Match]):
+    """Matches, best first, and how many facts matched before the limit cut the list."""
+
+    total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,11 +397,11 @@ class Index:
         min_score: float = 0.0,
         min_coverage: float = MIN_COVERAGE,
         explain: bool = False,
-    ) -> list[Match]:
+    ) -> Results:
         """Facts that answer the query, best first."""
         qterms = self.analyze_query(query)
         if not qterms:
-            return []
+            return Results()
         total_idf = sum(q.idf for q in qterms)
         cover: dict[int, float] = {}
         rank: dict[int, float] = {}
@@ -439,13 +445,14 @@ class Index:
             bonus += 0.1 * self._intent_share(f, intents)
             # Users look figures up: between equals, the fact with a figure comes first.
             bonus += 0.1 * (self._flags[f] & _FLAG_VALUE)
-            score = round(100.0 * (0.45 * coverage + 0.45 * rank[f] / total_idf + 0.1 * bonus), 1)
+            score = round(100.0 * (0.6 * coverage + 0.3 * rank[f] / total_idf + 0.1 * bonus), 1)
             if score >= min_score:
                 scored.append((score, f, coverage))
         scored.sort(key=lambda s: (-s[0], s[1]))
+        matches = Results()
+        matches.total = len(scored)
         if limit is not None:
             scored = scored[:limit]
-        matches = []
         for score, f, coverage in scored:
             fact = self.fact(f)
             why = self._explain(fact, qterms) if explain else ()

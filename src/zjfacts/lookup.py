@@ -12,7 +12,7 @@ from typing import Any
 from zjfacts.cache import open_index
 from zjfacts.errors import InputError, NotFoundError
 from zjfacts.facts import Fact, base_path
-from zjfacts.index import Index, Match
+from zjfacts.index import Index, Match, Results
 from zjfacts.seeds import SeedLibrary
 
 __all__ = ["Base", "open_base"]
@@ -51,8 +51,8 @@ class Base:
         topics: Sequence[str] = (),
         min_score: float = 0.0,
         explain: bool = False,
-    ) -> list[Match]:
-        """The facts that answer a query, best first; [] when none does."""
+    ) -> Results:
+        """The facts that answer a query, best first; empty when none does."""
         query = " ".join(words).strip()
         if not query:
             raise InputError("empty query: give some words to look up, e.g. `zjfacts lookup lizu income`")

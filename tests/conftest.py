@@ -1,0 +1,84 @@
+"""Shared fixtures: a private cache and a clean environment for every test, a CLI runner,
+and tiny fact bases built in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SEED_000 = "000_ba4d558163489fd9.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own cache folder and no stray settings from the caller's shell."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name in ("ZJFACTS_FACTS", "ZJFACTS_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    return cache
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def app():  # type: ignore[no-untyped-def]
+    from zjfacts.cli import app
+
+    return app
+
+
+def write_base(folder: Path, body: str, seeds: dict[str, str] | None = None) -> Path:
+    """A fact base file plus a seeds/ folder beside it."""
+    (folder / "seeds").mkdir(exist_ok=True)
+    for name, text in (seeds or {}).items():
+        (folder / "seeds" / name).write_text(text, encoding="utf-8")
+    path = folder / "facts.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+TINY_SEED = "Alpha village grew fast.\n\nIn 2024, Alpha village earned 1.5 million yuan from tea.\n"
+TINY_BASE = """
+[sources."a.txt"]
+title = "Alpha news"
+
+[[facts]]
+id = "alpha-tea-income-2024"
+claim = "Alpha village earned 1.5 million yuan from tea in 2024."
+subject = "Alpha village tea income"
+places = ["Alpha"]
+topics = ["income", "tea"]
+source = "a.txt"
+quote = "In 2024, Alpha village earned 1.5 million yuan from tea."
+value = 1500000
+unit = "yuan"
+as_of = "2024"
+
+[[facts]]
+id = "alpha-growth"
+claim = "Alpha village grew fast."
+subject = "Alpha village growth"
+places = ["Alpha"]
+source = "a.txt"
+quote = "Alpha village grew fast."
+"""
+
+
+@pytest.fixture
+def tiny_base(tmp_path: Path) -> Path:
+    """Two facts over one seed, for tests that break or bend a base."""
+    return write_base(tmp_path, TINY_BASE, {"a.txt": TINY_SEED})
+
+
+def read_jsonl(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]

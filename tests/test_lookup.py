@@ -1,0 +1,172 @@
+"""`zjfacts lookup`: the right fact at rank 1, nothing for what the base does not know."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, read_jsonl, write_base
+from zjfacts.evaluate import evaluate, fold_quote, read_cases
+from zjfacts.lookup import open_base
+
+DEV = read_jsonl("dev-queries.jsonl")
+
+
+def _hit(case: dict, fact: dict) -> bool:
+    quote = fold_quote(fact["quote"])
+    return fact["source"]["file"].startswith(case["seed"]) and any(fold_quote(a) in quote for a in case["any"])
+
+
+@pytest.mark.parametrize("case", [c for c in DEV if not c.get("none")], ids=lambda c: c["q"])
+def test_dev_query_has_its_fact_at_rank_1(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+    """Every answerable dev query: the first result of `lookup Q --json` cites the right quote."""
+    result = runner.invoke(app, ["lookup", case["q"], "--json"])
+    assert result.exit_code == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert _hit(case, facts[0]), [f["id"] for f in facts]
+    assert 0 <= facts[0]["score"] <= 100
+
+
+@pytest.mark.parametrize("case", [c for c in DEV if c.get("none")], ids=lambda c: c["q"])
+def test_dev_negative_gets_nothing(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+    """Unanswerable dev queries print [] and exit 1."""
+    result = runner.invoke(app, ["lookup", case["q"], "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["population of tokyo", "bitcoin price", "shanghai gdp 2024", "nothing-like-this", "东京 人口", "weather in paris"],
+)
+def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -> None:  # type: ignore[no-untyped-def]
+    """A place or thing the base does not know answers nothing, even when some words match."""
+    result = runner.invoke(app, ["lookup", query, "--json"])
+    assert (result.exit_code, result.stdout.strip()) == (1, "[]")
+
+
+def test_extra_query_set_meets_the_release_aims() -> None:
+    """Our own queries of every kind (plain, typo, paraphrase, question, entity, zh, negative),
+    written from the seeds without looking at the facts: held to the release aims."""
+    base = open_base()
+    outcomes = evaluate(base.index, read_cases(DATA / "extra-queries.jsonl"))
+    answerable = [o for o in outcomes if not o.case.none]
+    negative = [o for o in outcomes if o.case.none]
+    top1 = sum(o.rank == 1 for o in answerable) / len(answerable)
+    top3 = sum(o.rank is not None and o.rank <= 3 for o in answerable) / len(answerable)
+    nothing = sum(not o.got for o in negative) / len(negative)
+    kinds = {o.case.kind for o in answerable}
+    assert kinds == {"plain", "typo", "paraphrase", "question", "entity", "zh"}
+    assert top1 >= 0.90 and top3 >= 0.93 and nothing >= 0.80, (top1, top3, nothing)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lizoo entreprenuers", "271 young entrepreneurs"),
+        ("greater yucum vilages", "23 villages"),
+        ("badoujie gingko trees", "30,000-plus ancient ginkgo trees"),
+        ("mountain escooter export", "mountain e-scooters"),
+        ("yucun first bed and breakfast", "first B&B"),
+        ("villages greater yucun", "23 villages"),
+        ("Lizu's incomes", "4.64 million"),
+        ("lizu earnings", "4.64 million"),
+        ("when was alibaba founded", "Founded in 1999"),
+        ("李祖村 收入", "4.64 million"),
+        ("丽水 茶", "tea"),
+    ],
+)
+def test_matching_forgives_typos_order_plurals_punctuation(runner, app, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """Typos, word order, plurals, hyphens, B&B, synonyms, questions and Chinese all find the fact."""
+    facts = json.loads(runner.invoke(app, ["lookup", query, "--json", "-n", "1"]).stdout)
+    assert facts and expected.casefold() in facts[0]["quote"].casefold(), facts
+
+
+def test_empty_query_is_a_usage_error(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """An empty or blank query exits 2 with a one-line message."""
+    for args in (["lookup", ""], ["lookup", "   ", "\t"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: empty query")
+    assert runner.invoke(app, ["lookup"]).exit_code == 2
+
+
+def test_filters_and_min_score(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """--source, --place and --topic narrow the results; --min-score drops weak ones."""
+    facts = json.loads(runner.invoke(app, ["lookup", "income", "--source", "002", "--json", "-n", "50"]).stdout)
+    assert facts and all(f["source"]["file"].startswith("002") for f in facts)
+    facts = json.loads(runner.invoke(app, ["lookup", "income", "--place", "lizu", "--json", "-n", "50"]).stdout)
+    assert facts and all("Lizu" in f["places"] for f in facts)
+    everything = json.loads(runner.invoke(app, ["lookup", "income", "--json", "-n", "50"]).stdout)
+    strong = json.loads(runner.invoke(app, ["lookup", "income", "--json", "-n", "50", "--min-score", "80"]).stdout)
+    assert len(strong) < len(everything) and all(f["score"] >= 80 for f in strong)
+
+
+def test_explain_says_which_fields_matched(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """--explain names each query word's matching fields, in JSON and in the table."""
+    facts = json.loads(runner.invoke(app, ["lookup", "lizu", "incme", "--json", "--explain"]).stdout)
+    assert any(line.startswith("incm") and "incom (~" in line for line in facts[0]["explain"])
+    table = runner.invoke(app, ["lookup", "lizu", "income", "--explain", "-n", "1"]).stdout
+    assert "lizu [idf" in table and "subject" in table
+
+
+def test_table_fits_80_columns_with_citation(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The table wraps inside 80 columns, cites seed:line, and the summary goes to stderr."""
+    result = runner.invoke(app, ["lookup", "lizu", "income"], env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "000_ba4d558163489fd9.txt:9" in result.stdout
+    assert "4.64 million yuan" in result.stdout
+    assert "\x1b[" not in result.stdout
+    assert "matching facts" in result.stderr and "zjfacts show" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "tsv", "markdown"])
+def test_lookup_formats_agree_with_json(runner, app, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Every format lists the same facts in the same order, with a score."""
+    ids = [f["id"] for f in json.loads(runner.invoke(app, ["lookup", "yucun", "visitors", "--json"]).stdout)]
+    out = runner.invoke(app, ["lookup", "yucun", "visitors", "--format", fmt]).stdout
+    for fact_id in ids:
+        assert fact_id in out
+    positions = [out.index(i) for i in ids]
+    assert positions == sorted(positions)
+    if fmt in ("csv", "tsv"):
+        assert out.splitlines()[0].endswith("score")
+
+
+def test_colour_only_on_a_terminal_never_with_no_color(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """Forced colour highlights the matched words; NO_COLOR and TERM=dumb switch it off."""
+    coloured = runner.invoke(app, ["lookup", "lizu", "income"], env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[" in coloured
+    for env in ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, {"FORCE_COLOR": "1", "TERM": "dumb"}):
+        assert "\x1b[" not in runner.invoke(app, ["lookup", "lizu", "income"], env=env).stdout
+
+
+HOSTILE = """
+[sources."h.txt"]
+title = "[bold red]Loud[/bold red]"
+
+[[facts]]
+id = "hostile"
+claim = "Hostile [bold red]x[/bold red] and [link=http://e.test]y[/link] \\u001b[31mred\\u001b[0m claim [/i]."
+subject = "Hostile text"
+source = "h.txt"
+quote = "Hostile text."
+"""
+
+
+def test_stored_markup_and_escapes_print_literally(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Rich markup in a fact is shown as typed; escape sequences never reach the terminal raw."""
+    path = write_base(tmp_path, HOSTILE, {"h.txt": "Hostile text.\n"})
+    for args in (["lookup", "hostile", "claim"], ["show", "hostile"], ["list"]):
+        result = runner.invoke(app, [*args, "--facts", str(path)], env={"FORCE_COLOR": "1"})
+        assert result.exit_code == 0, result.stderr
+        text = result.stdout
+        assert "[bold red]x[/bold red]" in text.replace("\x1b[1;33m", "").replace("\x1b[0m", "") or "[bold" in text
+        assert "[link=http://e.test]y[/link]" in "".join(text.split())
+        assert "\x1b[31m" not in text
+        assert "\\x1b[31m" in text
+    raw = json.loads(runner.invoke(app, ["lookup", "hostile", "claim", "--json", "--facts", str(path)]).stdout)
+    assert "\x1b[31m" in raw[0]["claim"]  # JSON keeps the data, escaped by the encoder

@@ -1,0 +1,67 @@
+"""`zjfacts validate`: the bundled base is clean and fully cited; broken bases are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import TINY_BASE, TINY_SEED, write_base
+
+
+def test_bundled_base_validates_clean(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The shipped facts.toml has no problem at all."""
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    assert "no problems" in result.stderr
+
+
+def test_coverage_cites_every_number_of_the_seeds(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """Every number written in digits in the article bodies sits in some quote."""
+    result = runner.invoke(app, ["validate", "--coverage"])
+    assert result.exit_code == 0, result.stdout
+    cited, total = result.stderr.split("coverage: ")[1].split(" ")[0].split("/")
+    assert cited == total and int(total) >= 160
+
+
+def test_problems_are_listed_with_id_and_line(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A wrong quote, a value the quote does not hold, a duplicate id and an unknown source."""
+    broken = TINY_BASE.replace('Alpha village grew fast."\n', 'Alpha village grew slowly."\n').replace(
+        "value = 1500000", "value = 1600000"
+    ) + TINY_BASE.split('title = "Alpha news"')[1].replace('source = "a.txt"', 'source = "b.txt"')
+    path = write_base(tmp_path, broken, {"a.txt": TINY_SEED})
+    result = runner.invoke(app, ["validate", "--facts", str(path)])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert 'fact "alpha-growth" quote is not verbatim in a.txt' in out
+    assert 'fact "alpha-tea-income-2024" value 1.6e+06 does not agree with the quote' in out
+    assert "duplicate id (first at line" in out
+    assert "source 'b.txt' is not in the table of sources" in out
+    for line in out.splitlines():
+        assert line.startswith(f"{path}:")
+
+
+def test_missing_seed_is_a_problem(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A source whose seed file is not on disk is reported, not a crash."""
+    path = write_base(tmp_path, TINY_BASE)
+    result = runner.invoke(app, ["validate", "--facts", str(path)])
+    assert result.exit_code == 1
+    assert "seed file not found" in result.stdout
+
+
+def test_unreadable_base_exits_2(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A base that cannot be parsed is a data error: exit 2 and one line on stderr."""
+    path = write_base(tmp_path, "[[facts]\nid = 1\n")
+    result = runner.invoke(app, ["validate", "--facts", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}:1:")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_uncited_numbers_are_listed(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--coverage lists a number no quote holds, with its line and context, and exits 1."""
+    path = write_base(tmp_path, TINY_BASE, {"a.txt": TINY_SEED + "\nIt has 37 tea farms.\n"})
+    result = runner.invoke(app, ["validate", "--coverage", "--facts", str(path)])
+    assert result.exit_code == 1
+    assert "a.txt:5: number 37 is not in any quote" in result.stdout
+    assert "coverage: 2/3" in result.stderr
