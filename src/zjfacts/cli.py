@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -17,6 +18,7 @@ import typer
 
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
+from zjfacts.facts import Fact
 from zjfacts.render import Format
 
 app = typer.Typer(
@@ -264,6 +266,95 @@ def validate(
     noun = "problem" if len(report.problems) == 1 else "problems"
     _err(f"{report.facts} facts, {report.sources} sources: {len(report.problems) or 'no'} {noun}")
     raise typer.Exit(1 if failed else 0)
+
+
+class CheckFormat(StrEnum):
+    """Output formats of `check`."""
+
+    table = "table"
+    json = "json"
+    lines = "lines"
+
+
+@app.command()
+def check(
+    statement: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Argument(help="A statement to check, quoted or not.", show_default=False),
+    ] = None,
+    file: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--file",
+            "-F",
+            help="Check every sentence with a figure in this draft ('-' reads stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = CheckFormat.table,
+    as_json: JsonOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on unverified figures too.")] = False,
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Check a statement, or every sentence of a draft, against the sources.
+
+    Each figure is supported, contradicted (the source says otherwise, cited) or unverified
+    (the sources hold nothing about that quantity). Exit 0 when nothing is contradicted,
+    1 when something is (with --strict, unverified too), 2 on a usage or input error.
+
+    Examples:
+
+      zjfacts check "Lizu village's collective income reached 5 million yuan in 2024."
+
+      zjfacts check --file draft.md --format lines
+
+      cat draft.md | zjfacts check --file - --strict
+    """
+    from zjfacts import render
+    from zjfacts.check import Status, check_draft, check_statement, read_draft
+    from zjfacts.errors import InputError
+    from zjfacts.lookup import open_base
+
+    fmt_name = "json" if as_json else fmt.value
+    with _reported():
+        text = " ".join(statement or []).strip()
+        if file is not None and text:
+            raise InputError("give a statement or --file, not both")
+        if file is None and not text:
+            raise InputError("nothing to check: give a statement, or --file DRAFT")
+        base = open_base(facts, no_cache=no_cache)
+
+        def line_of(fact: Fact) -> int | None:
+            return base.seeds.line_of(fact.source, fact.quote)
+
+        if file is not None:
+            draft, name = read_draft(file)
+            verdicts = check_draft(base.index, draft, line_of)
+        else:
+            verdicts, name = [check_statement(base.index, text, line_of)], None
+        shown = []
+        for v in verdicts:
+            d = {
+                "statement": v.statement,
+                "verdict": v.status.value,
+                "evidence": base.match_rows(v.evidence),
+                "reason": v.reason,
+                "brief": v.brief,
+            }
+            if name is not None:
+                d["line"], d["column"] = v.line, v.column
+            shown.append(d)
+    if shown or fmt_name == "json":
+        render.print_verdicts(shown, fmt_name, name=name)
+    if name is not None:
+        counts = {s: sum(v.status is s for v in verdicts) for s in Status}
+        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+        _err(f"{name}: {len(verdicts)} sentences with figures: {summary}")
+    failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
+    raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
 
 
 def _interrupted(signum: int, frame: object) -> NoReturn:

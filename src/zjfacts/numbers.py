@@ -42,6 +42,7 @@ class Quantity:
     is_year: bool = False
     alt_value: float | None = None  # "80m" may be metres rather than millions
     noun: str = ""  # the words right after the figure ("young entrepreneurs")
+    precision: float = 1.0  # the step the writer rounded to: "4.6 million" -> 100,000
 
     @property
     def bound_kind(self) -> str | None:
@@ -96,6 +97,7 @@ def _build_regex(data: dict[str, Any]) -> re.Pattern[str]:
         (?:(?P<bound>\b(?:{bound}))\s+)?
         (?:(?P<cur>{_alternation(prefix_units)})\s?)?
         (?:
+            (?<!first\s)(?<!last\s)(?<!past\s)(?<!next\s)
             (?P<frac>\b(?:{_alternation(list(data["fractions"]))})\b)
           | (?P<digits>(?:(?<![\w.,])-)?(?<![\d.,])(?<![a-z]-){digits})
           | (?P<words>\b{word_number}\b)
@@ -142,7 +144,7 @@ def _unit_after(t: _Tables) -> re.Pattern[str]:
     return pattern
 
 
-_NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,3})")
+_NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,6})")
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|until|from|of|during|before|after|year|early|late|mid|end)\s+"
     r"|(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -181,6 +183,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
     decimals = 0
     is_year = False
+    precision = 1.0
     if m["frac"]:
         value = t.fractions[re.sub(r"\s+", " ", m["frac"].lower())]
         unit: str | None = "fraction"
@@ -191,6 +194,10 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
         except ValueError:
             return None
         decimals = len(raw.split(".")[1]) if "." in raw else 0
+        whole = raw.split(".")[0].lstrip("-")
+        precision = (
+            10.0**-decimals if decimals else 10.0 ** (len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0)
+        )
         unit = None
         plain = m["digits"]
         if (
@@ -206,12 +213,14 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             return None
         value = word_value
         unit = None
+        precision = 10.0 ** (len(str(int(value))) - len(str(int(value)).rstrip("0"))) if value >= 1 else 1.0
     alt_value = None
     if m["scale"]:
         key = m["scale"].lower()
         if key == "m" and not m["cur"]:
             alt_value = value  # "80m": metres or millions; the text alone cannot say
         value *= t.scales[key]
+        precision *= t.scales[key]
     if not math.isfinite(value):
         return None
     bound = m["bound"].lower() if m["bound"] else None
@@ -239,6 +248,7 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
         is_year=is_year,
         alt_value=alt_value,
         noun=noun,
+        precision=precision,
     )
 
 

@@ -367,3 +367,63 @@ def to_text(fn: Callable[[IO[str]], None]) -> str:
     buf = io.StringIO()
     fn(buf)
     return buf.getvalue()
+
+
+_VERDICT_STYLE = {"supported": "bold green", "contradicted": "bold red", "unverified": "bold yellow"}
+
+
+def print_verdicts(
+    verdicts: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    name: str | None = None,
+    out: IO[str] | None = None,
+) -> None:
+    """Check results. `verdicts` are dicts of the JSON shape (statement, verdict, evidence,
+    reason; line/column for drafts; brief for the lines format). `name` is the draft's
+    name, or None for a single statement (JSON: one object instead of an array)."""
+    out = out or sys.stdout
+    if fmt == "json":
+        shown = [{k: v for k, v in d.items() if k != "brief"} for d in verdicts]
+        print_json(shown if name is not None else shown[0], out)
+    elif fmt == "lines":
+        for d in verdicts:
+            where = f"{name}:{d['line']}:{d['column']}: " if name is not None else ""
+            out.write(clean(f"{where}{d['verdict']}: {d['brief']}") + "\n")
+    elif name is None:
+        _verdict_card(verdicts[0], out)
+    else:
+        _verdict_table(verdicts, name, out)
+
+
+def _verdict_card(d: dict[str, Any], out: IO[str]) -> None:
+    from rich.text import Text
+
+    cons = console(file=out)
+    head = Text(d["verdict"], style=_VERDICT_STYLE[d["verdict"]])
+    head.append("  " + clean(d["statement"]), style="")
+    cons.print(head)
+    cons.print(Text("  " + clean(d["reason"])))
+    if d["evidence"]:
+        cons.print()
+        _table(d["evidence"], None, None, out)
+
+
+def _verdict_table(verdicts: Sequence[dict[str, Any]], name: str, out: IO[str]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Where", no_wrap=True, style="cyan")
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Sentence", ratio=1, overflow="fold")
+    for d in verdicts:
+        cell = Text(clean(d["statement"]))
+        cell.append("\n" + clean(d["reason"]), style="dim")
+        table.add_row(
+            Text(clean(f"{name}:{d['line']}:{d['column']}")),
+            Text(d["verdict"], style=_VERDICT_STYLE[d["verdict"]]),
+            cell,
+        )
+    console(file=out).print(table)

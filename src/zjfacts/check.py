@@ -1,0 +1,376 @@
+"""Statements against the sources: supported, contradicted or unverified, with evidence.
+
+For each figure of a statement (a count, an amount, a share, a year), the facts about the
+same quantity are those that
+- measure it in a compatible unit (yuan with yuan, visitors with tourists, a year with a year),
+- are about the same thing: the statement names the fact's subject and shares its places,
+- hold for the same time, where the statement gives one.
+Then the figure either agrees with such a fact (exactly, within the writer's rounding, or
+within a hedge: "more than 30,000" and "30,000-plus"), disagrees with it (contradicted: the
+source says otherwise), or no such fact exists (unverified: a known place is not enough).
+A false alarm costs a writer's trust more than a miss, so "contradicted" needs a fact that
+matches the statement's subject closely; a looser match leaves the figure unverified.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from zjfacts.facts import Fact
+from zjfacts.index import Index, Match
+from zjfacts.numbers import Quantity, find_quantities, format_number
+
+__all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
+_CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
+_CURRENCIES = frozenset({"yuan", "USD"})
+_MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
+
+MIN_SUBJECT = 0.5  # share of the fact's subject the statement must name
+MIN_COVERAGE = 0.45  # share of the statement's words the fact must hold (statements are wordy)
+CANDIDATES = 25
+
+
+class Status(StrEnum):
+    supported = "supported"
+    contradicted = "contradicted"
+    unverified = "unverified"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the sources say about a statement, the facts that say it, and why."""
+
+    statement: str
+    status: Status
+    reason: str
+    evidence: tuple[Match, ...] = field(default=())
+    brief: str = ""  # the reason with citations in brackets, for `--format lines`
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    quantity: Quantity
+    month: int | None  # "July 2020" -> 7
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    status: Status
+    text: str
+    evidence: tuple[Match, ...]
+    cite: str | None = None
+    after: str = ""  # said after the citation: "; rounded from 4.64 million"
+
+    def human(self) -> str:
+        return f"{self.text} ({self.cite}){self.after}" if self.cite else self.text + self.after
+
+    def brief(self) -> str:
+        return f"{self.text}{self.after} [{self.cite}]" if self.cite else self.text + self.after
+
+
+def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
+    """The figures to check, and the years that only say when (context)."""
+    quantities = [
+        q
+        for q in find_quantities(statement)
+        # "one of the villages" is not a figure; a spelled-out one rarely is.
+        if not (q.value == 1 and not q.unit and not statement[q.start : q.end].strip()[:1].isdigit())
+    ]
+    years = [q for q in quantities if q.unit == "year"]
+    others = [q for q in quantities if q.unit != "year"]
+    if others:
+        return [_Figure(q, None) for q in others], [int(q.value) for q in years]
+    return [_Figure(q, _month_before(statement, q)) for q in years], []
+
+
+def _month_before(statement: str, q: Quantity) -> int | None:
+    m = _MONTH_BEFORE.search(statement[: q.start])
+    return _MONTHS.get(m.group(1).lower()) if m else None
+
+
+def _fact_years(fact: Fact) -> set[int]:
+    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+
+
+def _fact_month(fact: Fact) -> int | None:
+    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
+    return int(m.group(1)) if m else None
+
+
+class _Checker:
+    def __init__(self, index: Index, statement: str, line_of: Callable[[Fact], int | None]) -> None:
+        self.index = index
+        self.line_of = line_of
+        self.statement = statement
+        self.lex = index.lexicon
+        terms = set(self.lex.terms(statement))
+        self.terms = terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
+
+    def subject_share(self, fact: Fact, terms: set[str] | None = None) -> float:
+        """How much of the fact's subject the statement (or a clause of it) names."""
+        subject = [t for t in dict.fromkeys(self.lex.terms(fact.subject)) if not t.isdigit()]
+        if not subject:
+            return 0.0
+        within = self.terms if terms is None else terms
+        return sum(t in within for t in subject) / len(subject)
+
+    def clause_terms(self, figure: _Figure) -> set[str]:
+        """Terms of the clause holding the figure: in "income reached 5 million yuan, with a
+        per capita income of 66,000 yuan", 5 million is the income, not the per capita one."""
+        q = figure.quantity
+        bounds = [0, *(m.end() for m in _CLAUSE.finditer(self.statement)), len(self.statement)]
+        start = max(b for b in bounds if b <= q.start)
+        end = min(b for b in bounds if b >= q.end) if any(b >= q.end for b in bounds) else len(self.statement)
+        terms = set(self.lex.terms(self.statement[start:end]))
+        return terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
+
+    def unit_fits(self, figure: _Figure, fact: Fact) -> bool:
+        """Yuan with yuan, km² with km², "600 people" with people, "visitors" with tourists."""
+        q = figure.quantity
+        if fact.value is None or fact.unit is None:
+            return False
+        if q.unit == "year" or fact.unit == "year":
+            return q.unit == fact.unit
+        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
+            return q.unit == fact.unit
+        noun = self._noun_terms(q)
+        if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+            return q.unit is None and not noun  # "income reached 66,000." names no unit
+        if not noun:
+            return True  # "employs 600": a count of the right subject will do
+        unit_terms = set(self.lex.terms(fact.unit))
+        widened = unit_terms | {s for t in unit_terms for s in self.lex.synonyms.get(t, ())}
+        return bool(noun & widened)
+
+    def _noun_terms(self, q: Quantity) -> set[str]:
+        """The words after a figure up to the first function word: "64 mobile smart hospital
+        units had served" -> mobile smart hospital units."""
+        words: list[str] = []
+        for word in q.noun.split():
+            if word.lower() in self.lex.stopwords:
+                break
+            words.append(word)
+        return set(self.lex.terms(" ".join(words))) if words else set()
+
+    def time_fits(self, figure: _Figure, context_years: list[int], fact: Fact) -> bool:
+        if figure.quantity.unit == "year":
+            return True
+        years = _fact_years(fact)
+        return not (context_years and years and not years.intersection(context_years))
+
+    def cite(self, match: Match) -> str:
+        line = self.line_of(match.fact)
+        return f"{match.fact.source}:{line}" if line else match.fact.source
+
+    def candidates(self, figure: _Figure) -> list[Match]:
+        """Facts ranked by how well they match the statement with this figure taken out."""
+        q = figure.quantity
+        text = self.statement[: q.start] + " " + self.statement[q.end :]
+        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0))
+
+
+def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
+    """A statement's verdict: contradicted if any figure is, supported if all are.
+    `line_of` gives a fact's seed line for the citations in the reasons."""
+    text = " ".join(statement.split())
+    figures, context_years = _figures(text)
+    if not figures:
+        return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
+    checker = _Checker(index, text, line_of)
+    findings = [_check_figure(checker, f, context_years) for f in figures]
+    spelled = [not any(ch.isdigit() for ch in text[f.quantity.start : f.quantity.end]) for f in figures]
+    if not all(spelled):
+        # "in the first three quarters", "two years ago": a spelled-out number beside
+        # figures in digits is rarely the claim; it only counts when it is contradicted.
+        findings = [
+            f for f, word in zip(findings, spelled, strict=True) if not word or f.status is not Status.unverified
+        ]
+    for status in (Status.contradicted, Status.unverified, Status.supported):
+        chosen = [f for f in findings if f.status is status]
+        if chosen:
+            evidence: list[Match] = []
+            for finding in chosen + [f for f in findings if f.status is not status]:
+                evidence.extend(m for m in finding.evidence if m.position not in {e.position for e in evidence})
+            reason = "; ".join(f.human() for f in chosen)
+            brief = "; ".join(f.brief() for f in chosen)
+            return Verdict(text, status, reason, tuple(evidence), brief)
+    raise AssertionError("unreachable")
+
+
+def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) -> _Finding:
+    said = _said(figure.quantity)
+    clause = checker.clause_terms(figure)
+    same: list[tuple[float, float, Match]] = []
+    for match in checker.candidates(figure):
+        fact = match.fact
+        if not checker.unit_fits(figure, fact) or not checker.time_fits(figure, context_years, fact):
+            continue
+        share = checker.subject_share(fact)
+        if share < MIN_SUBJECT or match.coverage < MIN_COVERAGE:
+            continue
+        same.append((checker.subject_share(fact, clause), share + match.coverage, match))
+    if not same:
+        return _Finding(Status.unverified, f"no fact in the sources gives {said}", ())
+    same.sort(key=lambda s: (-s[0], -s[1]))
+    ranked = [m for _, _, m in same]
+    for match in ranked:
+        agrees, note = _agrees(figure, match.fact)
+        if agrees:
+            return _Finding(
+                Status.supported, f"the source says {_says(match.fact)}", (match,), checker.cite(match), note
+            )
+    best = ranked[0]
+    says = f"the source says {_says(best.fact)}"
+    if _open_ended(best.fact, figure.quantity):
+        after = f", which neither confirms nor rules out {said}"
+        return _Finding(Status.unverified, says, (best,), checker.cite(best), after)
+    return _Finding(Status.contradicted, says, tuple(ranked[:3]), checker.cite(best), f", not {said}")
+
+
+def _agrees(figure: _Figure, fact: Fact) -> tuple[bool, str]:
+    """Whether a figure agrees with a fact's value, and a note when only within rounding."""
+    q = figure.quantity
+    s, f = q.value, float(fact.value or 0.0)
+    if q.unit == "year":
+        if int(s) != int(f):
+            return False, ""
+        month = _fact_month(fact)
+        if figure.month and month and figure.month != month:
+            return False, ""
+        return True, ""
+    kind = q.bound_kind
+    fact_kind = _bound(fact)
+    if abs(s - f) <= 1e-9 * max(1.0, abs(f)):
+        return True, ""
+    if kind == "min":
+        inclusive = q.bound in ("at least", "plus")
+        if f > s or (inclusive and f >= s) or (fact_kind == "min" and f >= s):
+            return True, ""
+        return False, ""
+    if kind == "max":
+        close = q.bound in ("nearly", "almost", "nearing", "close to")
+        if f <= s and (not close or f >= 0.9 * s):
+            return True, ""
+        return False, ""
+    rounded = round(f / q.precision) * q.precision
+    relative = abs(s - f) / abs(f) if f else 1.0
+    if kind == "approx" and (abs(rounded - s) <= 1e-9 * max(1.0, abs(s)) or relative <= 0.1):
+        return True, f"; rounded from {format_number(f)}"
+    if abs(rounded - s) <= 1e-9 * max(1.0, abs(s)) and relative <= 0.02:
+        return True, f"; rounded from {format_number(f)}"
+    return False, ""
+
+
+def _open_ended(fact: Fact, q: Quantity) -> bool:
+    """A hedged source figure that a plain figure near it neither confirms nor rules out:
+    "over 10 million" leaves 12 million open, but a writer with 25 million would have said
+    "over 20 million" (a hedge covers one step of the figure's own rounding)."""
+    kind = _bound(fact)
+    f = float(fact.value or 0.0)
+    step = _step(f)
+    if kind == "min":
+        return f <= q.value < f + step and q.bound_kind != "max"
+    if kind == "max":
+        return f - step < q.value <= f and q.bound_kind != "min"
+    return False
+
+
+def _step(value: float) -> float:
+    """The rounding step a figure was written to: 30,000 -> 10,000; 27.8 -> 0.1."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if "." in text:
+        return 10.0 ** -len(text.split(".")[1])
+    whole = text.lstrip("-")
+    zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
+    return 10.0 ** min(zeros, len(whole) - 1)
+
+
+def _bound(fact: Fact) -> str | None:
+    from zjfacts.numbers import bound_kind
+
+    return bound_kind(fact.bound)
+
+
+def _said(q: Quantity) -> str:
+    from zjfacts.render import value_text
+
+    return value_text(q.value, q.unit, q.bound) or format_number(q.value)
+
+
+def _says(fact: Fact) -> str:
+    from zjfacts.render import value_text
+
+    return value_text(fact.value, fact.unit, fact.bound)
+
+
+def check_draft(index: Index, text: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> list[Verdict]:
+    """The verdict of every sentence of a draft that carries a figure, with its position."""
+    from dataclasses import replace
+
+    from zjfacts.sentences import split_sentences
+
+    verdicts = []
+    for sentence in split_sentences(text):
+        if not _figures(sentence.text)[0]:
+            continue
+        verdict = check_statement(index, sentence.text, line_of)
+        verdicts.append(replace(verdict, line=sentence.line, column=sentence.column))
+    return verdicts
+
+
+def read_draft(path: str) -> tuple[str, str]:
+    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
+    file is missing, a folder, binary or not UTF-8."""
+    import sys
+    from pathlib import Path
+
+    from zjfacts.errors import InputError
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        name = path
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a directory, not a draft") from None
+        except OSError as e:
+            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not a text draft")
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text") from None

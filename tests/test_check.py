@@ -1,0 +1,127 @@
+"""`zjfacts check`: statements and drafts against the sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, read_jsonl
+from zjfacts.evaluate import fold_quote
+
+CASES = read_jsonl("dev-checks.jsonl") + read_jsonl("extra-checks.jsonl")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["s"][:60])
+def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+    """The verdict is right and, for supported and contradicted, so is the first evidence fact."""
+    result = runner.invoke(app, ["check", case["s"], "--format", "json"])
+    assert result.exit_code == (1 if case["verdict"] == "contradicted" else 0), result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == {"statement", "verdict", "evidence", "reason"}
+    assert out["verdict"] == case["verdict"], out["reason"]
+    if case["verdict"] != "unverified":
+        first = out["evidence"][0]
+        assert first["source"]["file"].startswith(case["seed"])
+        assert any(fold_quote(a) in fold_quote(first["quote"]) for a in case["any"]), first["quote"]
+
+
+def test_contradiction_says_what_the_source_says(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The issue's example: 5 million is contradicted by 4.64 million yuan, cited at 000:9."""
+    result = runner.invoke(app, ["check", "Lizu village's collective income reached 5 million yuan in 2024."])
+    assert result.exit_code == 1
+    assert "contradicted" in result.stdout
+    assert "the source says 4.64 million yuan (000_ba4d558163489fd9.txt:9)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("Lizu's collective income was about 4.6 million yuan in 2024.", "supported"),
+        ("Lizu's collective income reached 4,640,000 yuan in 2024.", "supported"),
+        ("Lizu's collective income reached RMB 4.64m in 2024.", "supported"),
+        ("Lishui's mobile hospitals served nearly 1.8 million patients.", "supported"),
+        ("Badoujie has more than 30,000 ginkgo trees.", "supported"),
+        ("Lizu pioneered the village CEO model in July 2020.", "supported"),
+        ("Lizu pioneered the village CEO model in July 2021.", "contradicted"),
+        ("Alibaba was founded in 1999.", "supported"),
+        ("The Greater Yucun spans 245 km².", "supported"),
+        ("The Lizu village library holds 12,000 books.", "unverified"),
+        ("Yucun received 1.5 million visitors in 2023.", "unverified"),
+        ("Lizu is a lovely place.", "unverified"),
+    ],
+)
+def test_rounding_hedges_dates_and_unknowns(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+    """Rounding with a hedge, writers' number styles, bounds, dates; a known place is not enough."""
+    out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
+    assert out["verdict"] == verdict, out["reason"]
+
+
+EXPECTED_DRAFT = [
+    (3, 1, "supported"),  # 0.9 square kilometers
+    (3, 52, "contradicted"),  # 5 million yuan (and 66,000 supported)
+    (6, 1, "supported"),  # more than 250 entrepreneurs
+    (8, 3, "supported"),  # 1.22 million visitors
+    (9, 3, "contradicted"),  # 1.35 million vs 1.53 million
+    (17, 1, "supported"),  # 69,987 yuan
+    (17, 68, "contradicted"),  # 6,000 people vs 600
+    (18, 23, "unverified"),  # library books
+    (19, 1, "supported"),  # founded in 1999
+    (19, 30, "contradicted"),  # established in 2017 vs 2019
+]
+
+
+def test_draft_of_ten_sentences_gives_verdicts_and_positions(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """A Markdown draft: each sentence with a figure, at its line and column; code and URLs skipped."""
+    path = DATA / "drafts" / "ten.md"
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    got = [(v["line"], v["column"], v["verdict"]) for v in json.loads(result.stdout)]
+    assert got == EXPECTED_DRAFT
+    lines = runner.invoke(app, ["check", "--file", str(path), "--format", "lines"]).stdout.splitlines()
+    assert lines[1].startswith(f"{path}:3:52: contradicted: the source says 4.64 million yuan")
+    assert lines[1].endswith("[000_ba4d558163489fd9.txt:9]")
+    assert len(lines) == 10
+
+
+def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """`--file -` reads stdin; --strict makes an unverified figure fail too."""
+    text = "The Lizu village library holds 12,000 books.\n"
+    assert runner.invoke(app, ["check", "--file", "-"], input=text).exit_code == 0
+    result = runner.invoke(app, ["check", "--file", "-", "--strict", "--format", "lines"], input=text)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("<stdin>:1:1: unverified")
+
+
+def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An empty file checks clean: exit 0, an empty JSON array."""
+    path = tmp_path / "empty.md"
+    path.write_text("")
+    result = runner.invoke(app, ["check", "--file", str(path), "--json"])
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary"), "binary file"),
+        (lambda p: None, "no such file"),
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_bytes(b"ok line\n\xff\xfe bad\n"), ":2: not UTF-8"),
+    ],
+)
+def test_bad_draft_files_exit_2(runner, app, tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Binary, missing, folder, not UTF-8: one line naming the file, exit 2, no traceback."""
+    path = tmp_path / "draft.md"
+    make(path)
+    result = runner.invoke(app, ["check", "--file", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """No statement and no file, or both: exit 2."""
+    assert runner.invoke(app, ["check"]).exit_code == 2
+    assert runner.invoke(app, ["check", "x 5", "--file", "-"]).exit_code == 2
