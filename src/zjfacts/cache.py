@@ -10,18 +10,17 @@ means building the index in memory instead, never an error.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import mmap
 import os
-import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from zjfacts import __version__
 from zjfacts.errors import FactFileError
 from zjfacts.facts import iter_facts, read_bytes, read_header
-from zjfacts.index import FORMAT, Index, IndexFormatError, build_index, load_lexicon_data
+from zjfacts.index import FORMAT, Index, IndexFormatError, build_index, lexicon_bytes, load_lexicon_data
 
 __all__ = ["cache_dir", "cache_disabled", "open_index"]
 
@@ -40,9 +39,9 @@ def cache_disabled() -> bool:
 
 def open_index(path: Path, *, use_cache: bool = True) -> Index:
     """The compiled index of a base, from the cache when it is current."""
-    lexicon_raw, lexicon_data = _lexicon()
+    lexicon_raw = _lexicon()
     if not use_cache or cache_disabled():
-        return _build_in_memory(path, lexicon_data)
+        return _build_in_memory(path, _parse_lexicon(lexicon_raw))
     folder = cache_dir()
     where = path.resolve() if path.exists() else path.absolute()
     try:
@@ -56,11 +55,11 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
     digest = _memo_get(folder, where, st)
     if digest is None:
         data = read_bytes(path)
-        digest = hashlib.sha256(data).hexdigest()
-    key = hashlib.sha256(
-        "\0".join((str(FORMAT), __version__, digest, hashlib.sha256(lexicon_raw).hexdigest(), str(where))).encode()
-    ).hexdigest()[:32]
-    target = folder / f"index-{key}.zjx"
+        digest = _content_digest(data)
+    # One index per base file: named by its path, then by what it was built from, so that a
+    # rebuilt index can remove the one it replaces.
+    prefix = f"index-{_short_key(where)}-"
+    target = folder / f"{prefix}{_short_key(FORMAT, __version__, digest, zlib.crc32(lexicon_raw))}.zjx"
     index = _map(target)
     if index is not None:
         if data is not None:
@@ -68,19 +67,31 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
         return index
     if data is None:
         data = read_bytes(path)
+    lexicon_data = _parse_lexicon(lexicon_raw)
     written = _write(folder, target, path, data, lexicon_data)
     if written is not None:
         _memo_put(folder, where, st, digest)
+        for old in folder.glob(f"{prefix}*.zjx"):
+            if old != target:
+                with contextlib.suppress(OSError):
+                    old.unlink()
         index = _map(target)
         if index is not None:
             return index
     return _build_from(path, data, lexicon_data)
 
 
-def _lexicon() -> tuple[bytes, dict[str, Any]]:
+def _lexicon() -> bytes:
     try:
-        return load_lexicon_data()
-    except (OSError, ValueError) as e:
+        return lexicon_bytes()
+    except OSError as e:
+        raise FactFileError("zjfacts/data/synonyms.toml", None, f"cannot read the word tables: {e}") from None
+
+
+def _parse_lexicon(raw: bytes) -> dict[str, Any]:
+    try:
+        return load_lexicon_data(raw)
+    except ValueError as e:
         raise FactFileError("zjfacts/data/synonyms.toml", None, f"cannot read the word tables: {e}") from None
 
 
@@ -113,6 +124,8 @@ def _write(folder: Path, target: Path, path: Path, data: bytes, lexicon_data: di
     """Build the index into a temporary file beside the target and rename it into place."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
     except OSError:
         return None
@@ -133,8 +146,21 @@ def _write(folder: Path, target: Path, path: Path, data: bytes, lexicon_data: di
         raise
 
 
+def _content_digest(data: bytes) -> str:
+    """SHA-256 of the base: only computed when the file changed (hashlib costs 3 ms to import)."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _short_key(*parts: object) -> str:
+    """A file-name key for strings that are already digests or paths: two CRCs, 64 bits."""
+    text = "\0".join(str(p) for p in parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(text):08x}{zlib.adler32(text[::-1]):08x}"
+
+
 def _memo_name(folder: Path, where: Path) -> Path:
-    return folder / f"stat-{hashlib.sha256(str(where).encode()).hexdigest()[:24]}"
+    return folder / f"stat-{_short_key(where)}"
 
 
 def _stamp(st: os.stat_result) -> str:
@@ -154,6 +180,8 @@ def _memo_get(folder: Path, where: Path, st: os.stat_result) -> str | None:
 def _memo_put(folder: Path, where: Path, st: os.stat_result, digest: str) -> None:
     memo = _memo_name(folder, where)
     try:
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=".stat-", dir=folder)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(f"{_stamp(st)} {digest}")

@@ -6,15 +6,14 @@ memory and every fact knows its line in facts.toml for messages.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from zjfacts._data import package_file
+from zjfacts._record import Record
 from zjfacts.errors import FactFileError
 
 __all__ = [
@@ -44,14 +43,13 @@ _FACT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\r\n]*)
 _CHUNK = 2000  # facts parsed per tomli call: bounded memory, few calls
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Record):
     """One thing wrong with a base: where, which fact, what."""
 
-    path: str
-    line: int | None
-    message: str
-    fact_id: str | None = None
+    __slots__ = ("fact_id", "line", "message", "path")
+
+    def __init__(self, path: str, line: int | None, message: str, fact_id: str | None = None) -> None:
+        self.path, self.line, self.message, self.fact_id = path, line, message, fact_id
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -59,42 +57,71 @@ class Problem:
         return f"{where}: {who}{self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Record):
     """A seed document and what it states about itself."""
 
-    file: str
-    title: str | None = None
-    publisher: str | None = None
-    author: str | None = None
-    date: str | None = None
-    url: str | None = None
-    body: tuple[int, int] | None = None
-    skip: tuple[int, ...] = ()
+    __slots__ = ("author", "body", "date", "file", "publisher", "skip", "title", "url")
+
+    def __init__(
+        self,
+        file: str,
+        title: str | None = None,
+        publisher: str | None = None,
+        author: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+        body: tuple[int, int] | None = None,
+        skip: tuple[int, ...] = (),
+    ) -> None:
+        self.file, self.title, self.publisher, self.author = file, title, publisher, author
+        self.date, self.url, self.body, self.skip = date, url, body, skip
 
     def as_json(self) -> dict[str, Any]:
         """The `source` object of the fact's JSON shape."""
         return {"file": self.file, "title": self.title, "publisher": self.publisher, "date": self.date}
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Record):
     """One sourced claim of a seed."""
 
-    id: str
-    claim: str
-    subject: str
-    source: str
-    quote: str
-    places: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    value: int | float | None = None
-    unit: str | None = None
-    bound: str | None = None
-    as_of: str | None = None
-    note: str | None = None
-    base_line: int = 0  # line of the fact's [[facts]] header in the base
+    __slots__ = (
+        "aliases",
+        "as_of",
+        "base_line",
+        "bound",
+        "claim",
+        "id",
+        "note",
+        "places",
+        "quote",
+        "source",
+        "subject",
+        "topics",
+        "unit",
+        "value",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        claim: str,
+        subject: str,
+        source: str,
+        quote: str,
+        places: tuple[str, ...] = (),
+        topics: tuple[str, ...] = (),
+        aliases: tuple[str, ...] = (),
+        value: int | float | None = None,
+        unit: str | None = None,
+        bound: str | None = None,
+        as_of: str | None = None,
+        note: str | None = None,
+        base_line: int = 0,  # line of the fact's [[facts]] header in the base
+    ) -> None:
+        self.id, self.claim, self.subject, self.source, self.quote = id, claim, subject, source, quote
+        self.places, self.topics, self.aliases = places, topics, aliases
+        self.value, self.unit, self.bound, self.as_of, self.note = value, unit, bound, as_of, note
+        self.base_line = base_line
 
     def as_json(self, source: Source | None, line: int | None) -> dict[str, Any]:
         """The stable JSON shape every command prints (see README, "The fact as JSON")."""
@@ -115,23 +142,36 @@ class Fact:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class BaseHeader:
+class BaseHeader(Record):
     """Everything in a base but its facts: sources, glossary, where the seeds are."""
 
-    path: Path
-    seeds_dir: Path
-    sources: dict[str, Source]
-    glossary: dict[str, str]
-    problems: tuple[Problem, ...] = ()
+    __slots__ = ("glossary", "path", "problems", "seeds_dir", "sources")
+
+    def __init__(
+        self,
+        path: Path,
+        seeds_dir: Path,
+        sources: dict[str, Source],
+        glossary: dict[str, str],
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        self.path, self.seeds_dir, self.sources, self.glossary, self.problems = (
+            path,
+            seeds_dir,
+            sources,
+            glossary,
+            problems,
+        )
 
 
-@dataclass(slots=True)
-class FactBase:
+class FactBase(Record):
     """A whole base in memory: the header and its facts in file order."""
 
-    header: BaseHeader
-    facts: list[Fact] = field(default_factory=list)
+    __slots__ = ("facts", "header")
+
+    def __init__(self, header: BaseHeader, facts: list[Fact] | None = None) -> None:
+        self.header = header
+        self.facts: list[Fact] = facts if facts is not None else []
 
     @property
     def path(self) -> Path:
@@ -151,9 +191,9 @@ class FactBase:
 
 def _bundled() -> Path:
     """facts.toml inside the installed wheel, else at the top of a checkout."""
-    packaged = resources.files("zjfacts").joinpath("_base/facts.toml")
+    packaged = package_file("_base/facts.toml")
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[2] / "facts.toml"
 
 
@@ -277,6 +317,8 @@ def _make_source(path: Path, name: str, meta: dict[str, Any], problems: list[Pro
 
 
 def _did_you_mean(key: str, known: frozenset[str] | tuple[str, ...]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, sorted(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -23,17 +23,18 @@ import marshal
 import math
 import struct
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from importlib import resources
 from typing import IO, Any
 
+from zjfacts._data import package_file
+from zjfacts._record import Record
 from zjfacts.analyzer import Lexicon
 from zjfacts.facts import BaseHeader, Fact, Source
 
-__all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "load_lexicon_data"]
+__all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 3  # bump when the file layout or the analyser changes
+FORMAT = 4  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -68,23 +69,27 @@ _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON = 1, 2, 4
 _PERSON_TOPICS = frozenset({"people", "person", "leadership"})
 
 
-def load_lexicon_data() -> tuple[bytes, dict[str, Any]]:
-    """synonyms.toml as bytes (part of the cache key) and parsed."""
+def lexicon_bytes() -> bytes:
+    """synonyms.toml as bytes: part of the cache key, parsed only when an index is built."""
+    return package_file("data/synonyms.toml").read_bytes()
+
+
+def load_lexicon_data(raw: bytes | None = None) -> dict[str, Any]:
+    """synonyms.toml parsed."""
     from zjfacts._toml import loads
 
-    raw = resources.files("zjfacts").joinpath("data/synonyms.toml").read_bytes()
-    return raw, loads(raw.decode("utf-8"))
+    return loads((raw if raw is not None else lexicon_bytes()).decode("utf-8"))
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(Record):
     """A fact that answers a query, how well (0-100), and why."""
 
-    fact: Fact
-    score: float
-    coverage: float
-    position: int  # the fact's place in the base: the stable tie-break
-    explain: tuple[str, ...] = ()
+    __slots__ = ("coverage", "explain", "fact", "position", "score")
+
+    def __init__(self, fact: Fact, score: float, coverage: float, position: int, explain: tuple[str, ...] = ()) -> None:
+        self.fact, self.score, self.coverage = fact, score, coverage
+        self.position = position  # the fact's place in the base: the stable tie-break
+        self.explain = explain
 
 
 class Results(list[Match]):
@@ -93,11 +98,13 @@ class Results(list[Match]):
     total: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _QueryTerm:
-    text: str
-    alts: tuple[tuple[str, float], ...]  # (index term, similarity)
-    idf: float
+class _QueryTerm(Record):
+    __slots__ = ("alts", "idf", "text")
+
+    def __init__(self, text: str, alts: tuple[tuple[str, float], ...], idf: float) -> None:
+        self.text = text
+        self.alts = alts  # (index term, similarity)
+        self.idf = idf
 
 
 def _fact_fields(fact: Fact) -> list[tuple[int, str]]:
@@ -204,19 +211,24 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         subject_len.append(min(255, len(set(lex.terms(fact.subject)))))
         ids.append(fact.id)
     n = len(ids)
-    terms: dict[str, tuple[float, int, int]] = {}
+    names = sorted(postings)
+    idfs, starts, dfs = array("d"), array("Q"), array("I")
     place_terms: list[str] = []
-    for term in sorted(postings):
+    for term in names:
         plist = postings[term]
         df = len(plist)
         if " " not in term and 2 * sum(1 for p in plist if p & (PLACE | PLACES)) >= df:
             place_terms.append(term)
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        terms[term] = (idf, out.tell(), df)
+        idfs.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+        starts.append(out.tell())
+        dfs.append(df)
         out.write(plist.tobytes())
     head = {
         "n": n,
-        "terms": terms,
+        "terms": "\n".join(names),
+        "idf": idfs.tobytes(),
+        "starts": starts.tobytes(),
+        "df": dfs.tobytes(),
         "offsets": offsets.tobytes(),
         "source_of": source_of.tobytes(),
         "flags": bytes(flags),
@@ -249,6 +261,37 @@ def _source_state(source: Source | None, name: str) -> dict[str, Any]:
     }
 
 
+class _TermTable:
+    """Index terms in sorted order with their idf and postings, found by bisection.
+    Loading a dict of 10,000 tuples costs 2 ms per call; one string and three arrays, 0.3 ms."""
+
+    __slots__ = ("_df", "_idf", "_start", "names")
+
+    def __init__(self, names: str, idf: bytes, start: bytes, df: bytes) -> None:
+        self.names = names.split("\n") if names else []
+        self._idf, self._start, self._df = array("d"), array("Q"), array("I")
+        self._idf.frombytes(idf)
+        self._start.frombytes(start)
+        self._df.frombytes(df)
+        if not len(self.names) == len(self._idf) == len(self._start) == len(self._df):
+            raise IndexFormatError("inconsistent term table")
+
+    def get(self, term: str) -> tuple[float, int, int] | None:
+        i = bisect_left(self.names, term)
+        if i < len(self.names) and self.names[i] == term:
+            return self._idf[i], self._start[i], self._df[i]
+        return None
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __getitem__(self, term: str) -> tuple[float, int, int]:
+        entry = self.get(term)
+        if entry is None:
+            raise KeyError(term)
+        return entry
+
+
 class IndexFormatError(ValueError):
     """The bytes are not a compiled index of this version (the cache rebuilds it)."""
 
@@ -268,7 +311,7 @@ class Index:
             raise IndexFormatError(str(e)) from None
         self._buf = buf
         self.n: int = head["n"]
-        self._terms: dict[str, tuple[float, int, int]] = head["terms"]
+        self._terms = _TermTable(head["terms"], head["idf"], head["starts"], head["df"])
         self._offsets = array("Q")
         self._offsets.frombytes(head["offsets"])
         self._source_of = array("H")
@@ -333,7 +376,7 @@ class Index:
     def vocabulary(self) -> list[str]:
         """Single-word terms, for fuzzy matching."""
         if self._vocab is None:
-            self._vocab = [t for t in self._terms if " " not in t]
+            self._vocab = [t for t in self._terms.names if " " not in t]
         return self._vocab
 
     def idf(self, term: str) -> float:

@@ -3,7 +3,6 @@ find, show, list and describe sources, and turn facts into rows of the JSON shap
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -81,6 +80,8 @@ class Base:
         """One fact's row and the paragraph of its quote; NotFoundError names the nearest ids."""
         position = self.index.position_of(fact_id)
         if position is None:
+            import difflib
+
             near = difflib.get_close_matches(fact_id, self.index.ids(), n=3, cutoff=0.5)
             if not near:
                 near = [i for i in self.index.ids() if fact_id.lower() in i][:3]

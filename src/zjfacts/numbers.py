@@ -11,7 +11,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 __all__ = [
@@ -63,9 +62,10 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
+    from zjfacts._data import package_file
     from zjfacts._toml import loads
 
-    text = resources.files("zjfacts").joinpath("data/numbers.toml").read_text("utf-8")
+    text = package_file("data/numbers.toml").read_text("utf-8")
     data: dict[str, Any] = loads(text)
     unit_of = {form: unit for unit, forms in data["units"].items() for form in forms}
     return _Tables(

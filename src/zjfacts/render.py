@@ -7,7 +7,6 @@ are shown as visible escapes, so a fact cannot restyle or take over the terminal
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -16,8 +15,6 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
-
-from zjfacts.numbers import format_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,6 +94,8 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 def value_text(value: float | None, unit: str | None, bound: str | None) -> str:
     """A figure as a reader says it: "more than 30,000 trees", "43.5%", "2020"."""
+    from zjfacts.numbers import format_number
+
     if value is None:
         return ""
     if unit == "year":
@@ -160,6 +159,8 @@ def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def _delimited(rows: Sequence[dict[str, Any]], out: IO[str], delimiter: str) -> None:
+    import csv
+
     columns = _columns(rows)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(columns)
@@ -270,6 +271,8 @@ def print_sources(rows: Sequence[dict[str, Any]], fmt: Format, out: IO[str] | No
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt in (Format.csv, Format.tsv):
+        import csv
+
         writer = csv.writer(out, delimiter="," if fmt is Format.csv else "\t", lineterminator="\n")
         writer.writerow(columns)
         for row in rows:

@@ -7,22 +7,23 @@ quote is what a reader copies from the page, while citations still point at the 
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
+
+from zjfacts._record import Record
 
 __all__ = ["Paragraph", "SeedLibrary", "SeedText", "fold", "load_seed", "parse_seed"]
 
+# Patterns as strings, compiled (and cached by re) on first use: a plain-text seed never
+# needs the markup ones.
 # Tags that start a new block of text in a browser; any other tag joins its neighbours.
-_BLOCK = re.compile(
-    r"</?(?:p|div|br|h[1-6]|li|ul|ol|dd|dt|dl|tr|td|th|table|form|title|head|body|html|"
-    r"section|article|header|footer|blockquote)\b[^>]*>",
-    re.IGNORECASE,
+_BLOCK = (
+    r"(?i)</?(?:p|div|br|h[1-6]|li|ul|ol|dd|dt|dl|tr|td|th|table|form|title|head|body|html|"
+    r"section|article|header|footer|blockquote)\b[^>]*>"
 )
-_TAG = re.compile(r"<[^>]*>")
-_MARKUP_START = re.compile(r"\s*<(?:\?xml|!doctype|html)", re.IGNORECASE)
+_TAG = r"<[^>]*>"
+_MARKUP_START = r"(?i)\s*<(?:\?xml|!doctype|html)"
 _SPACE = re.compile(r"\s+")
 
 
@@ -31,23 +32,24 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Record):
     """One block of visible text and the raw line it starts on."""
 
-    line: int
-    text: str  # folded
-    start: int  # offset of the paragraph in SeedText.text
+    __slots__ = ("line", "start", "text")
+
+    def __init__(self, line: int, text: str, start: int) -> None:
+        self.line = line
+        self.text = text  # folded
+        self.start = start  # offset of the paragraph in SeedText.text
 
 
-@dataclass(frozen=True, slots=True)
-class SeedText:
+class SeedText(Record):
     """A seed's visible text, folded, with the way back to raw lines and paragraphs."""
 
-    name: str
-    text: str
-    paragraphs: tuple[Paragraph, ...]
-    markup: bool
+    __slots__ = ("markup", "name", "paragraphs", "text")
+
+    def __init__(self, name: str, text: str, paragraphs: tuple[Paragraph, ...], markup: bool) -> None:
+        self.name, self.text, self.paragraphs, self.markup = name, text, paragraphs, markup
 
     def find(self, quote: str) -> int:
         """Offset of the quote in the folded text, or -1."""
@@ -80,14 +82,16 @@ def _visible_blocks(raw_line: str) -> list[str]:
     """Visible text of one raw line of markup, split where a browser would break blocks."""
     text = raw_line.replace("<![CDATA[", "").replace("]]>", "")
     text = re.sub(r"<\?.*?\?>", "", text)
-    text = _BLOCK.sub("\n", text)
-    text = _TAG.sub("", text)
+    text = re.sub(_BLOCK, "\n", text)
+    text = re.sub(_TAG, "", text)
+    import html
+
     return [html.unescape(part) for part in text.split("\n")]
 
 
 def parse_seed(name: str, raw: str) -> SeedText:
     """Build the reader's view of a seed from its raw text."""
-    markup = bool(_MARKUP_START.match(raw))
+    markup = bool(re.match(_MARKUP_START, raw))
     paragraphs: list[Paragraph] = []
     pieces: list[str] = []
     offset = 0
