@@ -43,8 +43,39 @@ FactsOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
+
+
+def _complete_sources(incomplete: str) -> list[str]:
+    """Seed file names for shell completion of --source."""
+    from zjfacts.lookup import open_base
+
+    try:
+        names = open_base().index.source_names()
+    except ZjfactsError:
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    """Fact ids for shell completion of `show`."""
+    from zjfacts.lookup import open_base
+
+    try:
+        ids = open_base().index.ids()
+    except ZjfactsError:
+        return []
+    return [i for i in ids if i.startswith(incomplete)]
+
+
 SourceOpt = Annotated[
-    list[str], typer.Option("--source", "-s", help="Only facts of this seed (file name or prefix, e.g. 000).")
+    list[str],
+    typer.Option(
+        "--source",
+        "-s",
+        help="Only facts of this seed (file name or prefix, e.g. 000).",
+        autocompletion=_complete_sources,
+    ),
 ]
 PlaceOpt = Annotated[list[str], typer.Option("--place", "-p", help="Only facts about this place.")]
 TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
@@ -114,6 +145,7 @@ def lookup(
         float, typer.Option("--min-score", min=0, max=100, help="Drop results scoring below this (0-100).")
     ] = 0.0,
     explain: Annotated[bool, typer.Option("--explain", help="Show which words matched which fields.")] = False,
+    chart: ChartOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -143,7 +175,9 @@ def lookup(
         for row, match in zip(rows, matches, strict=True):
             row["explain"] = list(match.explain)
     highlight = base.highlighter(query) if fmt is Format.table else None
-    if rows or fmt not in (Format.table, Format.markdown):
+    if chart and rows:
+        render.print_chart(rows)
+    elif rows or fmt not in (Format.table, Format.markdown):
         render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
     if fmt is Format.table:
         if rows:
@@ -190,6 +224,7 @@ def list_(
     source: SourceOpt = [],  # noqa: B006
     place: PlaceOpt = [],  # noqa: B006
     topic: TopicOpt = [],  # noqa: B006
+    chart: ChartOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -200,6 +235,8 @@ def list_(
       zjfacts list --source 002
 
       zjfacts list --place lishui --format csv > lishui.csv
+
+      zjfacts list --topic "collective income" --chart
     """
     from zjfacts import render
     from zjfacts.lookup import open_base
@@ -207,7 +244,10 @@ def list_(
     with _reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
-    render.print_facts(rows, _fmt(fmt, as_json))
+    if chart and rows:
+        render.print_chart(rows)
+    else:
+        render.print_facts(rows, _fmt(fmt, as_json))
     raise typer.Exit(0 if rows else 1)
 
 

@@ -430,3 +430,42 @@ def _verdict_table(verdicts: Sequence[dict[str, Any]], name: str, out: IO[str]) 
             cell,
         )
     console(file=out).print(table)
+
+
+def print_chart(rows: Sequence[dict[str, Any]], out: IO[str] | None = None) -> None:
+    """Horizontal bars for facts with a figure, one group per unit (never two units on one
+    scale), each bar with its value and citation. Years are dates, not amounts: left out."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or sys.stdout
+    cons = console(file=out)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["value"] is not None and row["unit"] not in ("year", None):
+            groups.setdefault(row["unit"], []).append(row)
+    if not groups:
+        cons.print(Text("no figures to chart (dates and facts without a figure are not drawn)"))
+        return
+    for unit, group in groups.items():
+        top = max(abs(float(r["value"])) for r in group) or 1.0
+        values = [clean(value_text(r["value"], r["unit"], r["bound"])) for r in group]
+        cites = [clean(citation(r)) for r in group]
+        value_width, cite_width = max(map(len, values)), max(map(len, cites))
+        label_width = min(28, max(len(clean(r["subject"])) for r in group))
+        # Four columns and three single-space gaps fill the width; the label gives way first.
+        bar_width = cons.width - label_width - value_width - cite_width - 3
+        if bar_width < 10:
+            label_width = max(12, label_width - (10 - bar_width))
+            bar_width = max(4, cons.width - label_width - value_width - cite_width - 3)
+        table = Table.grid(padding=(0, 1, 0, 0))
+        table.add_column(no_wrap=True, overflow="ellipsis", width=label_width)
+        table.add_column(no_wrap=True, width=bar_width)
+        table.add_column(justify="right", no_wrap=True, width=value_width)
+        table.add_column(no_wrap=True, style="cyan", width=cite_width)
+        for row, value, cite in zip(group, values, cites, strict=True):
+            length = abs(float(row["value"])) / top * bar_width
+            bar = "█" * int(length) + ("▌" if length - int(length) >= 0.5 else "")
+            table.add_row(Text(clean(row["subject"])), Text(bar, style="green"), Text(value), Text(cite))
+        cons.print(Text(f"{unit} ({len(group)})", style="bold"))
+        cons.print(table)
