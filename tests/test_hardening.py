@@ -119,7 +119,7 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130
     assert "Traceback" not in err
 
