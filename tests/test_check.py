@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA, read_jsonl
 from zjfacts.evaluate import fold_quote
 
-CASES = read_jsonl("dev-checks.jsonl") + read_jsonl("extra-checks.jsonl")
+CASES = read_jsonl("dev-checks.jsonl") + read_jsonl("extra-checks.jsonl") + read_jsonl("heldout-checks.jsonl")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["s"][:60])

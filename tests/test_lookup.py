@@ -47,11 +47,13 @@ def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -
     assert (result.exit_code, result.stdout.strip()) == (1, "[]")
 
 
-def test_extra_query_set_meets_the_release_aims() -> None:
+@pytest.mark.parametrize("name", ["extra-queries.jsonl", "heldout-queries.jsonl"])
+def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     """Our own queries of every kind (plain, typo, paraphrase, question, entity, zh, negative),
-    written from the seeds without looking at the facts: held to the release aims."""
+    written from the seeds without looking at the facts: held to the release aims.
+    (heldout-*: 150 queries written blind by a reviewer, the closest we have to the release set.)"""
     base = open_base()
-    outcomes = evaluate(base.index, read_cases(DATA / "extra-queries.jsonl"))
+    outcomes = evaluate(base.index, read_cases(DATA / name))
     answerable = [o for o in outcomes if not o.case.none]
     negative = [o for o in outcomes if o.case.none]
     top1 = sum(o.rank == 1 for o in answerable) / len(answerable)
@@ -59,7 +61,7 @@ def test_extra_query_set_meets_the_release_aims() -> None:
     nothing = sum(not o.got for o in negative) / len(negative)
     kinds = {o.case.kind for o in answerable}
     assert kinds == {"plain", "typo", "paraphrase", "question", "entity", "zh"}
-    assert top1 >= 0.90 and top3 >= 0.93 and nothing >= 0.80, (top1, top3, nothing)
+    assert top1 >= 0.93 and top3 >= 0.95 and nothing >= 0.80, (top1, top3, nothing)
 
 
 @pytest.mark.parametrize(

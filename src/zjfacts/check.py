@@ -53,6 +53,7 @@ _MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilomet
 
 MIN_SUBJECT = 0.5  # share of the fact's subject the statement must name
 MIN_COVERAGE = 0.45  # share of the statement's words the fact must hold (statements are wordy)
+CLOSE_COVERAGE = 0.8
 CANDIDATES = 25
 
 
@@ -106,9 +107,12 @@ def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
     ]
     years = [q for q in quantities if q.unit == "year"]
     others = [q for q in quantities if q.unit != "year"]
-    if others:
+    in_digits = [q for q in others if any(ch.isdigit() for ch in statement[q.start : q.end])]
+    if in_digits or (others and not years):
         return [_Figure(q, None) for q in others], [int(q.value) for q in years]
-    return [_Figure(q, _month_before(statement, q)) for q in years], []
+    # Only years, or years beside spelled-out counts ("the five villages set up a company
+    # in 2019"): the years are the claims; the words are checked too but rarely decide.
+    return [*(_Figure(q, _month_before(statement, q)) for q in years), *(_Figure(q, None) for q in others)], []
 
 
 def _month_before(statement: str, q: Quantity) -> int | None:
@@ -171,14 +175,22 @@ class _Checker:
         return bool(noun & widened)
 
     def _noun_terms(self, q: Quantity) -> set[str]:
-        """The words after a figure up to the first function word: "64 mobile smart hospital
-        units had served" -> mobile smart hospital units."""
+        """The head noun of what a figure counts: the first plural among the words after it
+        (up to a function word, "and" allowed), else the last of them. "25 guest rooms" counts
+        rooms, not guests; "137 city and county departments support" counts departments."""
         words: list[str] = []
-        for word in q.noun.split():
-            if word.lower() in self.lex.stopwords:
+        for word in q.noun.split()[:6]:
+            low = word.lower().strip(",.;:")
+            if low in ("and", "or"):
+                continue
+            if low in self.lex.stopwords or not low:
                 break
-            words.append(word)
-        return set(self.lex.terms(" ".join(words))) if words else set()
+            words.append(low)
+        if not words:
+            return set()
+        plural = [w for w in words if not w.endswith(("'s", "’s", "ss", "us")) and w.endswith("s") and len(w) > 3]
+        head = plural[0] if plural else words[0]
+        return set(self.lex.terms(head))
 
     def time_fits(self, figure: _Figure, context_years: list[int], fact: Fact) -> bool:
         if figure.quantity.unit == "year":
@@ -234,7 +246,11 @@ def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) 
         if not checker.unit_fits(figure, fact) or not checker.time_fits(figure, context_years, fact):
             continue
         share = checker.subject_share(fact)
-        if share < MIN_SUBJECT or match.coverage < MIN_COVERAGE:
+        # About the same thing: the statement names the fact's subject; or, for a date, the
+        # fact holds nearly every word of the statement (an event whose subject is a full
+        # company name the writer shortened).
+        named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
+        if not (named or (figure.quantity.unit == "year" and match.coverage >= CLOSE_COVERAGE)):
             continue
         same.append((checker.subject_share(fact, clause), share + match.coverage, match))
     if not same:

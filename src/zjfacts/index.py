@@ -21,6 +21,7 @@ import itertools
 import json
 import marshal
 import math
+import re
 import struct
 from array import array
 from bisect import bisect_left
@@ -208,7 +209,8 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         if person_topics.intersection(t.casefold() for t in fact.topics):
             flag |= _FLAG_PERSON
         flags.append(flag)
-        subject_len.append(min(255, len(set(lex.terms(fact.subject)))))
+        # "Jin Jing (Lizu village CEO)": the parenthesis qualifies; the subject is the name.
+        subject_len.append(min(255, len(set(lex.terms(re.sub(r"\([^)]*\)", " ", fact.subject)))) or 1))
         ids.append(fact.id)
     n = len(ids)
     names = sorted(postings)

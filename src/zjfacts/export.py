@@ -1,0 +1,311 @@
+"""The whole base as one file for other tools: SQLite (for Datasette and sqlite-utils), JSON
+Lines, CSV or JSON. Every format carries the same facts with the same fields.
+
+Files are written beside their target under a temporary name and renamed into place, so the
+path never holds a half-written export, and a failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any, TextIO
+
+from zjfacts.errors import InputError
+from zjfacts.render import CSV_COLUMNS
+
+__all__ = [
+    "FIELDS",
+    "ExportFormat",
+    "export_file",
+    "export_sqlite",
+    "export_text",
+    "fts5_available",
+    "open_output",
+]
+
+
+class ExportFormat(StrEnum):
+    """What `zjfacts export --format` writes."""
+
+    sqlite = "sqlite"
+    jsonl = "jsonl"
+    csv = "csv"
+    json = "json"
+
+
+# The keys of the fact's JSON shape (Fact.as_json), in order: JSON and JSONL exports carry these
+# and nothing else (a lookup's `score` is not part of the base), so every format holds the same.
+FIELDS = (
+    "id",
+    "claim",
+    "subject",
+    "value",
+    "unit",
+    "bound",
+    "as_of",
+    "places",
+    "topics",
+    "note",
+    "source",
+    "quote",
+    "line",
+)
+SOURCE_FIELDS = ("file", "title", "publisher", "author", "date", "url")
+
+# Column types are declared so Datasette and sqlite-utils show numbers as numbers; the index on
+# facts.source serves the foreign key (Datasette facets and joins on it).
+_SCHEMA = """
+CREATE TABLE [sources] (
+    [file] TEXT PRIMARY KEY,
+    [title] TEXT,
+    [publisher] TEXT,
+    [author] TEXT,
+    [date] TEXT,
+    [url] TEXT
+);
+CREATE TABLE [facts] (
+    [id] TEXT PRIMARY KEY,
+    [claim] TEXT NOT NULL,
+    [subject] TEXT NOT NULL,
+    [value] REAL,
+    [unit] TEXT,
+    [bound] TEXT,
+    [as_of] TEXT,
+    [places] TEXT,
+    [topics] TEXT,
+    [note] TEXT,
+    [source] TEXT NOT NULL REFERENCES [sources]([file]),
+    [quote] TEXT NOT NULL,
+    [line] INTEGER
+);
+CREATE INDEX [idx_facts_source] ON [facts] ([source]);
+"""
+
+# Exactly what `sqlite-utils enable-fts facts.db facts claim quote --create-triggers` creates:
+# an external-content FTS5 table keyed by the facts' rowid. sqlite-utils and Datasette find it
+# by its name and its `content=[facts]` (they do not recognise content='facts' in quotes).
+# The triggers keep it in step when someone edits the database afterwards.
+_FTS = """
+CREATE VIRTUAL TABLE [facts_fts] USING FTS5 (
+    [claim], [quote],
+    content=[facts]
+);
+INSERT INTO [facts_fts] (rowid, [claim], [quote]) SELECT rowid, [claim], [quote] FROM [facts];
+CREATE TRIGGER [facts_ai] AFTER INSERT ON [facts] BEGIN
+  INSERT INTO [facts_fts] (rowid, [claim], [quote]) VALUES (new.rowid, new.[claim], new.[quote]);
+END;
+CREATE TRIGGER [facts_ad] AFTER DELETE ON [facts] BEGIN
+  INSERT INTO [facts_fts] ([facts_fts], rowid, [claim], [quote]) VALUES('delete', old.rowid, old.[claim], old.[quote]);
+END;
+CREATE TRIGGER [facts_au] AFTER UPDATE ON [facts] BEGIN
+  INSERT INTO [facts_fts] ([facts_fts], rowid, [claim], [quote]) VALUES('delete', old.rowid, old.[claim], old.[quote]);
+  INSERT INTO [facts_fts] (rowid, [claim], [quote]) VALUES (new.rowid, new.[claim], new.[quote]);
+END;
+"""
+
+
+@cache
+def fts5_available() -> bool:
+    """Whether this Python's sqlite3 has FTS5; without it the SQLite export has no facts_fts."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        try:
+            conn.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+        except sqlite3.OperationalError:
+            return False
+    return True
+
+
+def export_file(
+    rows: Sequence[dict[str, Any]], sources: Iterable[dict[str, Any]], fmt: ExportFormat | str, path: Path
+) -> None:
+    """Write an export in any format to `path`, replacing what is there, atomically."""
+    fmt = _format(fmt)
+    if fmt is ExportFormat.sqlite:
+        export_sqlite(list(rows), list(sources), path)
+    else:
+        with open_output(path) as out:
+            export_text(rows, fmt, out)
+
+
+def export_text(rows: Iterable[dict[str, Any]], fmt: ExportFormat | str, out: TextIO) -> None:
+    """Facts as JSON Lines, CSV (render.CSV_COLUMNS) or a JSON array; `rows` in the JSON shape."""
+    fmt = _format(fmt)
+    if fmt is ExportFormat.jsonl:
+        for row in rows:
+            out.write(json.dumps(_shape(row), ensure_ascii=False) + "\n")
+    elif fmt is ExportFormat.json:
+        out.write(json.dumps([_shape(row) for row in rows], ensure_ascii=False, indent=2) + "\n")
+    elif fmt is ExportFormat.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(_csv_cells(row) for row in rows)
+    else:
+        raise ValueError(f"{fmt.value} is not a text format; use export_sqlite or export_file")
+
+
+def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], path: Path) -> None:
+    """Tables `sources` and `facts` (foreign key facts.source -> sources.file) and the full-text
+    index `facts_fts` over claim and quote, written atomically to `path`."""
+    _check_unique(rows)
+    with _atomic(path) as tmp:
+        try:
+            _write_database(tmp, rows, _all_sources(rows, sources))
+        except (sqlite3.OperationalError, OSError) as e:  # disk full, I/O error: the target's problem
+            raise InputError(f"{path}: cannot write: {getattr(e, 'strerror', None) or e}") from None
+
+
+@contextlib.contextmanager
+def open_output(path: Path) -> Iterator[TextIO]:
+    """A text file that appears at `path` only once everything is written (UTF-8, \\n lines)."""
+    with _atomic(path) as tmp:
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as out:
+                yield out
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+
+
+def _format(fmt: ExportFormat | str) -> ExportFormat:
+    try:
+        return ExportFormat(fmt)
+    except ValueError:
+        known = ", ".join(f.value for f in ExportFormat)
+        raise InputError(f"unknown export format {fmt!r}; expected one of {known}") from None
+
+
+def _shape(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row.get(key) for key in FIELDS}
+
+
+def _csv_cells(row: dict[str, Any]) -> list[str]:
+    """A row flattened as render's CSV does, but with text as stored: an export is data for
+    other programs, so control characters are kept rather than shown as escapes."""
+    source = row["source"]
+    values = {
+        **row,
+        "places": "; ".join(row["places"]),
+        "topics": "; ".join(row["topics"]),
+        "source_file": source["file"],
+        "source_title": source.get("title"),
+        "source_publisher": source.get("publisher"),
+        "source_date": source.get("date"),
+    }
+    cells = []
+    for key in CSV_COLUMNS:
+        value = values.get(key)
+        if value is None:
+            cells.append("")
+        elif isinstance(value, float) and value.is_integer():
+            cells.append(str(int(value)))  # 4640000.0 -> "4640000", as render prints it
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def _check_unique(rows: Iterable[dict[str, Any]]) -> None:
+    """Ids are the facts table's primary key: name a duplicate instead of an IntegrityError."""
+    seen: set[str] = set()
+    for row in rows:
+        if row["id"] in seen:
+            raise InputError(f'fact "{row["id"]}" appears twice in the base; `zjfacts validate` lists duplicates')
+        seen.add(row["id"])
+
+
+def _all_sources(rows: Iterable[dict[str, Any]], sources: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The given sources, plus any a fact cites that the base does not describe (from the fact's
+    own `source` object), so the foreign key holds for every fact."""
+    out = {s["file"]: {key: s.get(key) for key in SOURCE_FIELDS} for s in sources}
+    for row in rows:
+        cited = row["source"]
+        if cited["file"] not in out:
+            out[cited["file"]] = {key: cited.get(key) for key in SOURCE_FIELDS}
+    return list(out.values())
+
+
+def _fact_record(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        row["id"],
+        row["claim"],
+        row["subject"],
+        row["value"],
+        row["unit"],
+        row["bound"],
+        row["as_of"],
+        json.dumps(list(row["places"]), ensure_ascii=False),
+        json.dumps(list(row["topics"]), ensure_ascii=False),
+        row["note"],
+        row["source"]["file"],
+        row["quote"],
+        row["line"],
+    )
+
+
+def _write_database(tmp: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
+    with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+        # The file is private until renamed and fsynced then: no journal file, no syncs on the way.
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.executescript(_SCHEMA)
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO [sources] VALUES (?, ?, ?, ?, ?, ?)",
+            ([s[key] for key in SOURCE_FIELDS] for s in sources),
+        )
+        conn.executemany(f"INSERT INTO [facts] VALUES ({', '.join('?' * len(FIELDS))})", map(_fact_record, rows))
+        conn.execute("COMMIT")
+        if fts5_available():
+            conn.executescript(_FTS)
+    _fsync(tmp)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """A fresh temporary file beside `path`, renamed onto it when the block succeeds and
+    removed whatever happens otherwise (an error, Ctrl-C)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a file name for the export")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 less the umask, like any new file; O_EXCL so a stray file is never reused.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileNotFoundError:
+        raise InputError(f"{path}: cannot write: folder {path.parent} does not exist") from None
+    except NotADirectoryError:
+        raise InputError(f"{path}: cannot write: {path.parent} is not a folder") from None
+    except PermissionError:
+        raise InputError(f"{path}: cannot write: permission denied") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    try:
+        yield tmp
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # replacing keeps the old mode
+        try:
+            os.replace(tmp, path)
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -1,0 +1,197 @@
+"""`zjfacts cite`: a fact as a Markdown footnote or as CSL-JSON for Zotero and pandoc."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, SEED_000
+from zjfacts.cite import csl_item, csl_json, markdown_footnote
+from zjfacts.errors import InputError
+from zjfacts.lookup import Base, open_base
+
+LIZU_INCOME = "lizu-collective-income-2024"
+
+# From the CSL 1.0.2 schema, csl-data.json (citation-style-language/schema): the item types, and
+# the JSON type of each variable zjfacts may write. The schema allows no other keys.
+# fmt: off
+CSL_TYPES = frozenset({
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast", "chapter",
+    "classic", "collection", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "event",
+    "figure", "graphic", "hearing", "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical", "personal_communication",
+    "post", "post-weblog", "regulation", "report", "review", "review-book", "software", "song", "speech", "standard",
+    "thesis", "treaty", "webpage",
+})
+CSL_STRINGS = frozenset({
+    "abstract", "annote", "archive", "archive_location", "archive-place", "authority", "call-number",
+    "citation-label", "collection-title", "container-title", "container-title-short", "DOI", "event", "event-place",
+    "genre", "ISBN", "ISSN", "jurisdiction", "keyword", "language", "medium", "note", "original-publisher",
+    "original-publisher-place", "original-title", "publisher", "publisher-place", "references", "reviewed-title",
+    "scale", "section", "source", "status", "title", "title-short", "URL", "version",
+})
+CSL_NAMES = frozenset({
+    "author", "editor", "translator", "container-author", "collection-editor", "recipient", "interviewer",
+})
+CSL_DATES = frozenset({
+    "issued", "accessed", "original-date", "submitted", "event-date",
+})
+NAME_PARTS = frozenset({
+    "family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal",
+})
+DATE_KEYS = frozenset({
+    "date-parts", "season", "circa", "literal", "raw",
+})
+# fmt: on
+
+
+def csl_problems(item: dict[str, Any]) -> list[str]:
+    """What in a CSL-JSON item breaks the schema's types (empty when it validates)."""
+    problems = [f"missing {key}" for key in ("id", "type") if key not in item]
+    if not isinstance(item.get("id"), (str, int, float)):
+        problems.append("id must be a string or number")
+    if item.get("type") not in CSL_TYPES:
+        problems.append(f"type {item.get('type')!r} is not a CSL type")
+    for key, value in item.items():
+        if key in ("id", "type"):
+            continue
+        if key in CSL_STRINGS:
+            if not isinstance(value, str):
+                problems.append(f"{key} must be a string")
+        elif key in CSL_NAMES:
+            if not (isinstance(value, list) and all(isinstance(n, dict) and set(n) <= NAME_PARTS for n in value)):
+                problems.append(f"{key} must be a list of names")
+        elif key in CSL_DATES:
+            parts = value.get("date-parts", [[0]]) if isinstance(value, dict) else None
+            if not (
+                isinstance(value, dict)
+                and set(value) <= DATE_KEYS
+                and isinstance(parts, list)
+                and 1 <= len(parts) <= 2
+                and all(isinstance(p, list) and 1 <= len(p) <= 3 for p in parts)
+                and all(isinstance(x, (int, str)) for p in parts for x in p)
+            ):
+                problems.append(f"{key} must be a CSL date")
+        else:
+            problems.append(f"{key} is not a CSL variable")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def base() -> Base:
+    """The bundled base, read without touching any cache."""
+    return open_base(ROOT / "facts.toml", no_cache=True)
+
+
+@pytest.fixture(scope="module")
+def rows(base: Base) -> list[dict[str, Any]]:
+    return base.rows(base.listing())
+
+
+@pytest.fixture(scope="module")
+def lizu(base: Base) -> dict[str, Any]:
+    return base.show(LIZU_INCOME)[0]
+
+
+def _with_source(row: dict[str, Any], **source: str | None) -> dict[str, Any]:
+    """A copy of a fact whose seed states other things about itself."""
+    return {**row, "source": {**row["source"], **source}}
+
+
+def test_footnote_cites_claim_quote_title_and_line(lizu: dict[str, Any]) -> None:
+    """`cite` gives a footnote with the claim, the quote in curly quotes, the source and file:line."""
+    note = markdown_footnote(lizu, 1)
+    assert note.startswith("[^1]: Lizu village's collective income in Yiwu, Zhejiang, reached 4.64 million yuan")
+    assert "“By 2024, the village's collective income has reached 4.64 million yuan" in note
+    assert "— Global Times: Village CEOs craft a ‘common prosperity’ example in Zhejiang villages, PRNewswire" in note
+    assert note.endswith(f", 2025-11-04, {SEED_000}:9.")
+    assert "\n" not in note
+
+
+def test_footnote_leaves_out_what_the_source_does_not_state(lizu: dict[str, Any]) -> None:
+    """A seed without title, publisher or date is cited by file:line alone; never "None"."""
+    bare = _with_source(lizu, title=None, publisher=None, date=None)
+    note = markdown_footnote(bare, "lizu")
+    assert note.startswith("[^lizu]: ")
+    assert note.endswith(f"” — {SEED_000}:9.")
+    assert "None" not in note and ", ," not in note
+
+
+def test_footnote_shows_markup_characters_as_text(lizu: dict[str, Any]) -> None:
+    """Stored text is data: an asterisk or bracket in a quote is escaped, not rendered."""
+    row = {**lizu, "quote": "up *30%* [est.]"}
+    assert "“up \\*30%\\* \\[est.\\]”" in markdown_footnote(row, 2)
+
+
+@pytest.mark.parametrize("label", ["", "a b", "x]", "^1"])
+def test_footnote_label_must_be_one_word(lizu: dict[str, Any], label: str) -> None:
+    """A label Markdown cannot use as a footnote is refused with a one-line error."""
+    with pytest.raises(InputError, match="footnote label"):
+        markdown_footnote(lizu, label)
+
+
+def test_csl_items_have_required_fields(base: Base, rows: list[dict[str, Any]]) -> None:
+    """Every fact becomes a CSL item with its id, a CSL type, and date-parts when its seed is dated."""
+    items = csl_json(rows, base.source_rows())
+    assert [item["id"] for item in items] == [row["id"] for row in rows]
+    for item, row in zip(items, rows, strict=True):
+        assert item["type"] in CSL_TYPES
+        if row["source"]["date"]:
+            parts = item["issued"]["date-parts"]
+            assert [str(p).zfill(2) for p in parts[0]] == row["source"]["date"].split("-")
+        else:
+            assert "issued" not in item
+
+
+def test_csl_items_validate_against_the_schema_types(base: Base, rows: list[dict[str, Any]]) -> None:
+    """No item has a key the CSL schema lacks (it has no `quote`) or a value of the wrong type."""
+    for item in csl_json(rows, base.source_rows()):
+        assert csl_problems(item) == [], item["id"]
+
+
+def test_csl_item_for_a_newspaper_fact(lizu: dict[str, Any]) -> None:
+    """A seed with a publisher is an article-newspaper, issued on its date, the quote and line in `note`."""
+    item = csl_item(lizu)
+    assert item["type"] == "article-newspaper"
+    assert item["title"].startswith("Global Times")
+    assert item["container-title"] == item["publisher"] == "PRNewswire"
+    assert item["issued"] == {"date-parts": [[2025, 11, 4]]}
+    assert item["note"].startswith(lizu["claim"])
+    assert f"“{lizu['quote']}”" in item["note"] and f"({SEED_000}:9)" in item["note"]
+
+
+def test_csl_item_takes_author_and_url_from_the_source(base: Base, rows: list[dict[str, Any]]) -> None:
+    """The seed's record adds what the fact's JSON leaves out: the author as a literal name, and the URL."""
+    row = next(r for r in rows if r["source"]["file"] == "001_a88ea56057b8797c.txt")
+    (item,) = csl_json([row], base.source_rows())
+    assert item["author"] == [{"literal": "LIU TING"}]
+    assert item["URL"].startswith("http://www.chinatoday.com.cn/")
+
+
+def test_csl_item_for_an_untitled_undated_seed(rows: list[dict[str, Any]]) -> None:
+    """A seed that states nothing about itself is an article titled by its file name, with no date."""
+    row = next(r for r in rows if r["source"]["file"] == "004_fda1d9c8fe07795b.txt")
+    item = csl_item(row)
+    assert item["type"] == "article"
+    assert item["title"] == "004_fda1d9c8fe07795b.txt"
+    assert "issued" not in item and "publisher" not in item and "container-title" not in item
+
+
+@pytest.mark.parametrize(
+    ("date", "issued"),
+    [
+        ("2025", {"date-parts": [[2025]]}),
+        ("2025-11", {"date-parts": [[2025, 11]]}),
+        ("2025-02-30", {"raw": "2025-02-30"}),
+        ("Nov. 4, 2025", {"raw": "Nov. 4, 2025"}),
+    ],
+)
+def test_csl_issued_from_partial_or_free_dates(lizu: dict[str, Any], date: str, issued: dict[str, Any]) -> None:
+    """Partial ISO dates give fewer date-parts; anything else goes to `raw` for the processor to read."""
+    assert csl_item(_with_source(lizu, date=date))["issued"] == issued
+
+
+def test_csl_json_lists_each_fact_once(lizu: dict[str, Any]) -> None:
+    """Citing one id twice gives one item: CSL ids must be unique in a bibliography."""
+    assert [item["id"] for item in csl_json([lizu, lizu])] == [LIZU_INCOME]
