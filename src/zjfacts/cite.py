@@ -3,8 +3,8 @@ Zotero and pandoc's citeproc (`pandoc --citeproc --bibliography facts.json`).
 
 CSL-JSON follows the CSL 1.0.2 schema (csl-data.json): every item has `id` and `type`, and
 only the schema's variables, since the schema allows no others. CSL has no variable for a
-quotation, so the claim, the quote and the seed's file:line go in `note` (Zotero keeps it as
-"Extra"; it drops `annote`).
+quotation, so the claim, the quote and the seed's file:line go in `note`, the free-text
+variable Zotero imports (as "Extra"), on one line.
 """
 
 from __future__ import annotations

@@ -146,6 +146,7 @@ def lookup(
     ] = 0.0,
     explain: Annotated[bool, typer.Option("--explain", help="Show which words matched which fields.")] = False,
     chart: ChartOpt = False,
+    cite: Annotated[bool, typer.Option("--cite", help="Add a Markdown footnote citing the top result.")] = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -160,6 +161,8 @@ def lookup(
       zjfacts lookup greater yucun villages --limit 3
 
       zjfacts lookup "李祖村 创业者" --json | jq -r '.[0].quote'
+
+      zjfacts lookup lizu income -n 1 --cite
     """
     from zjfacts import render
     from zjfacts.lookup import open_base
@@ -174,11 +177,20 @@ def lookup(
     if explain and fmt is not Format.table:
         for row, match in zip(rows, matches, strict=True):
             row["explain"] = list(match.explain)
+    footnote = None
+    if cite and rows:
+        from zjfacts.cite import markdown_footnote
+
+        footnote = markdown_footnote(rows[0], rows[0]["id"])
+        if fmt in (Format.json, Format.jsonl):
+            rows[0]["citation"] = footnote
     highlight = base.highlighter(query) if fmt is Format.table else None
     if chart and rows:
         render.print_chart(rows)
     elif rows or fmt not in (Format.table, Format.markdown):
         render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
+    if footnote and fmt not in (Format.json, Format.jsonl):
+        sys.stdout.write("\n" + render.clean(footnote) + "\n")
     if fmt is Format.table:
         if rows:
             total = max(matches.total, len(rows))
@@ -194,7 +206,13 @@ def lookup(
 @app.command()
 def show(
     fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A fact id, as lookup and list print it.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A fact id, as lookup and list print it.",
+            show_default=False,
+            autocompletion=_complete_ids,
+        ),
     ],
     fmt: FormatOpt = Format.table,
     as_json: JsonOpt = False,
@@ -398,6 +416,113 @@ def check(
         _err(f"{name}: {len(verdicts)} sentences with figures: {summary}")
     failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
     raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
+
+
+class ExportChoice(StrEnum):
+    """Formats of `export` (auto: from the output's suffix, else jsonl)."""
+
+    auto = "auto"
+    sqlite = "sqlite"
+    jsonl = "jsonl"
+    csv = "csv"
+    json = "json"
+
+
+_SUFFIX_FORMAT = {".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".csv": "csv", ".json": "json"}
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportChoice, typer.Option("--format", "-f", help="sqlite, jsonl, csv or json.", case_sensitive=False)
+    ] = ExportChoice.auto,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", help="File to write (text formats go to stdout without it).", show_default=False
+        ),
+    ] = None,
+    source: SourceOpt = [],  # noqa: B006
+    place: PlaceOpt = [],  # noqa: B006
+    topic: TopicOpt = [],  # noqa: B006
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write the facts for Datasette, sqlite-utils, spreadsheets and scripts.
+
+    SQLite gets tables `facts` and `sources` (with a foreign key) and a full-text index over
+    claim and quote; every format holds the same fields and rows. The file appears whole or
+    not at all.
+
+    Examples:
+
+      zjfacts export --output facts.db && datasette facts.db
+
+      zjfacts export --format csv > facts.csv
+    """
+    from zjfacts.errors import InputError
+    from zjfacts.export import export_file, export_text
+    from zjfacts.lookup import open_base
+
+    with _reported():
+        chosen = fmt.value
+        if chosen == "auto":
+            chosen = _SUFFIX_FORMAT.get(output.suffix.lower(), "jsonl") if output else "jsonl"
+        if chosen == "sqlite" and output is None:
+            raise InputError("a SQLite export needs --output FILE (it is not text for stdout)")
+        base = open_base(facts, no_cache=no_cache)
+        rows = base.rows(base.listing(source, place, topic))
+        if output is None:
+            export_text(rows, chosen, sys.stdout)
+        else:
+            export_file(rows, base.source_rows(), chosen, output)
+    if output is not None:
+        _err(f"wrote {len(rows)} facts to {output} ({chosen})")
+    raise typer.Exit(0 if rows else 1)
+
+
+class CiteFormat(StrEnum):
+    """Formats of `cite`."""
+
+    markdown = "markdown"
+    csl_json = "csl-json"
+
+
+@app.command()
+def cite(
+    fact_ids: Annotated[
+        list[str],
+        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=_complete_ids),
+    ],
+    fmt: Annotated[
+        CiteFormat, typer.Option("--format", "-f", help="markdown footnotes or CSL-JSON.", case_sensitive=False)
+    ] = CiteFormat.markdown,
+    facts: FactsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Citations ready to paste: Markdown footnotes, or CSL-JSON for Zotero and pandoc.
+
+    Each footnote holds the claim, the quote, the source's title, publisher and date, and
+    seed-file:line; its label is the fact id.
+
+    Examples:
+
+      zjfacts cite lizu-collective-income-2024
+
+      zjfacts cite lizu-collective-income-2024 yucun-visitors-2024 --format csl-json > refs.json
+    """
+    from zjfacts import render
+    from zjfacts.cite import csl_json, markdown_footnote
+    from zjfacts.lookup import open_base
+
+    with _reported():
+        base = open_base(facts, no_cache=no_cache)
+        rows = base.rows_for(fact_ids)
+        if fmt is CiteFormat.csl_json:
+            render.print_json(csl_json(rows, base.source_rows()))
+        else:
+            for row in rows:
+                sys.stdout.write(render.clean(markdown_footnote(row, row["id"])) + "\n")
 
 
 def _interrupted(signum: int, frame: object) -> NoReturn:

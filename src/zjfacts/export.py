@@ -25,6 +25,7 @@ from zjfacts.render import CSV_COLUMNS
 
 __all__ = [
     "FIELDS",
+    "SOURCE_FIELDS",
     "ExportFormat",
     "export_file",
     "export_sqlite",

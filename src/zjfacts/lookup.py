@@ -91,6 +91,10 @@ class Base:
         row = self.rows([fact])[0]
         return row, self.seeds.context(fact.source, fact.quote)
 
+    def rows_for(self, fact_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Rows of the named facts, in the order named; NotFoundError for an unknown id."""
+        return [self.show(fact_id)[0] for fact_id in fact_ids]
+
     def source_rows(self) -> list[dict[str, Any]]:
         counts = self.index.source_counts()
         return [
