@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zjfacts.numbers import find_quantities, format_number, parse_quantity
+from zjfacts.numbers import find_quantities, parse_quantity
+from zjfacts.render import format_number
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,17 @@ _VOWEL = re.compile(r"[aeiouy]")
 class Lexicon:
     """The word tables the analyser reads: synonyms.toml plus the base's glossary."""
 
-    __slots__ = ("_glossary_max", "_phrase_re", "glossary", "intents", "names", "phrases", "stopwords", "synonyms")
+    __slots__ = (
+        "_glossary_max",
+        "_phrase_re",
+        "_words",
+        "glossary",
+        "intents",
+        "names",
+        "phrases",
+        "stopwords",
+        "synonyms",
+    )
 
     def __init__(
         self,
@@ -52,6 +62,7 @@ class Lexicon:
         self.names = names  # proper names: never stemmed
         self._phrase_re: re.Pattern[str] | None = None
         self._glossary_max = 0
+        self._words: dict[str, tuple[str, ...]] = {}  # word -> its terms, for facts
 
     @classmethod
     def build(cls, data: dict[str, Any], glossary: dict[str, str]) -> Lexicon:
@@ -103,8 +114,17 @@ class Lexicon:
         return self._phrase_re
 
     def terms(self, text: str) -> list[str]:
-        """Index terms of a text, in order (see module docstring)."""
-        return analyze(text, self)
+        """Index terms of a text, in order (see module docstring). Short texts (places,
+        topics, units, single words) repeat across a base and are remembered."""
+        if len(text) > 48:
+            return analyze(text, self)
+        key = "\0" + text  # apart from the word cache's keys
+        known = self._words.get(key)
+        if known is None:
+            known = tuple(analyze(text, self))
+            if len(self._words) < 200_000:
+                self._words[key] = known
+        return list(known)
 
     def terms_with(self, text: str, joined: list[str], raw: list[str]) -> list[str]:
         """Query terms; joined compounds and unstemmed words go to the two lists."""
@@ -208,7 +228,9 @@ def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold().translate(_FOLD)
     text = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
-    pattern = lex.phrase_re() if any(p in text for p in lex.phrases) else None
+    # A short query is scanned for each phrase (cheaper than compiling the alternation);
+    # a fact's long fields go through the compiled pattern once.
+    pattern = lex.phrase_re() if len(text) > 80 or any(p in text for p in lex.phrases) else None
     if pattern is not None:
         text = pattern.sub(lambda m: " " + lex.phrases[m.group()] + " ", text)
     words = _ASCII_WORD
@@ -224,5 +246,16 @@ def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[
             if raw is not None:
                 raw.append(word)
         else:
-            _expand_word(word, out, lex, joined, raw)
+            if joined is None and raw is None:
+                # Facts: the same words come back thousands of times in a large base.
+                terms = lex._words.get(word)
+                if terms is None:
+                    found: list[str] = []
+                    _expand_word(word, found, lex, None, None)
+                    terms = tuple(found)
+                    if len(lex._words) < 200_000:  # bounded: a base of unique words cannot grow it forever
+                        lex._words[word] = terms
+                out.extend(terms)
+            else:
+                _expand_word(word, out, lex, joined, raw)
     return out

@@ -21,7 +21,8 @@ from enum import StrEnum
 
 from zjfacts.facts import Fact
 from zjfacts.index import Index, Match
-from zjfacts.numbers import Quantity, find_quantities, format_number
+from zjfacts.numbers import Quantity, find_quantities
+from zjfacts.render import format_number
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 

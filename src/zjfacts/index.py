@@ -35,7 +35,7 @@ from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 4  # bump when the file layout or the analyser changes
+FORMAT = 5  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 

@@ -19,7 +19,6 @@ __all__ = [
     "bound_kind",
     "canonical_unit",
     "find_quantities",
-    "format_number",
     "parse_quantity",
 ]
 
@@ -266,16 +265,3 @@ def parse_quantity(text: str) -> Quantity:
     if not found:
         raise NumberError(f"no number in {text!r}")
     return found[0]
-
-
-def format_number(value: float) -> str:
-    """A figure the way a reader says it: 4640000 -> "4.64 million", 66000 -> "66,000"."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= scale:
-            scaled = value / scale
-            if abs(scaled - round(scaled, 3)) < 1e-9:
-                return f"{round(scaled, 3):g} {word}"
-            break
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.6f}".rstrip("0").rstrip(".")

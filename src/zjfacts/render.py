@@ -24,6 +24,7 @@ __all__ = [
     "Format",
     "clean",
     "console",
+    "format_number",
     "print_facts",
     "print_json",
     "print_show",
@@ -94,8 +95,6 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 def value_text(value: float | None, unit: str | None, bound: str | None) -> str:
     """A figure as a reader says it: "more than 30,000 trees", "43.5%", "2020"."""
-    from zjfacts.numbers import format_number
-
     if value is None:
         return ""
     if unit == "year":
@@ -113,6 +112,19 @@ def value_text(value: float | None, unit: str | None, bound: str | None) -> str:
     elif bound:
         number = f"{bound} {number}"
     return f"{number} {unit_text}".strip()
+
+
+def format_number(value: float) -> str:
+    """A figure the way a reader says it: 4640000 -> "4.64 million", 66000 -> "66,000"."""
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            scaled = value / scale
+            if abs(scaled - round(scaled, 3)) < 1e-9:
+                return f"{round(scaled, 3):g} {word}"
+            break
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
 def citation(row: dict[str, Any]) -> str:
