@@ -549,6 +549,10 @@ def _app_for(argv: list[str]) -> typer.Typer:
 def main() -> None:
     """Console-script entry: Ctrl-C exits 130 and a closed pipe exits quietly, no traceback."""
     signal.signal(signal.SIGINT, _interrupted)
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        # Answered before Typer builds all eight commands: shell prompts call this often.
+        sys.stdout.write(f"zjfacts {__version__}\n")
+        sys.exit(0)
     code: int | str | None = 0
     try:
         _app_for(sys.argv[1:])(prog_name="zjfacts")

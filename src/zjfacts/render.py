@@ -8,7 +8,6 @@ are shown as visible escapes, so a fact cannot restyle or take over the terminal
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import sys
@@ -138,6 +137,8 @@ def _json_default(o: object) -> Any:
 
 def print_json(data: Any, out: IO[str] | None = None) -> None:
     """Pretty JSON, UTF-8 as is: control characters come out \\u-escaped by json itself."""
+    import json
+
     out = out or sys.stdout
     out.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 
@@ -218,6 +219,8 @@ def print_facts(
     if fmt is Format.json:
         print_json(list(rows), out)
     elif fmt is Format.jsonl:
+        import json
+
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt in (Format.csv, Format.tsv):
@@ -280,6 +283,8 @@ def print_sources(rows: Sequence[dict[str, Any]], fmt: Format, out: IO[str] | No
     if fmt is Format.json:
         print_json(list(rows), out)
     elif fmt is Format.jsonl:
+        import json
+
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt in (Format.csv, Format.tsv):
@@ -319,6 +324,8 @@ def print_show(row: dict[str, Any], context: str | None, fmt: Format, out: IO[st
         full = dict(row)
         full["context"] = context
         if fmt in (Format.json, Format.jsonl):
+            import json
+
             out.write(json.dumps(full, ensure_ascii=False, indent=2 if fmt is Format.json else None) + "\n")
         else:
             print_facts([row], fmt, out=out)

@@ -1,0 +1,43 @@
+"""The README's promises: its two commands, the CI script, and its examples."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """.ci/run runs the README's test command, word for word, and fails when no test ran."""
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    command = next(line.strip() for line in README.splitlines() if "pip install -q -e '.[test]'" in line)
+    assert command in ci
+    assert "-eq 5" in ci
+
+
+def test_readme_install_command_runs_the_main_job() -> None:
+    """The first command installs the package and runs `zjfacts lookup lizu income`."""
+    first = next(line.strip() for line in README.splitlines() if "pip install ." in line)
+    assert first.endswith("zjfacts lookup lizu income")
+
+
+def test_readme_json_example_has_the_documented_keys(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The JSON shown in the README has exactly the keys `list --json` prints."""
+    block = re.search(r"```json\n(.*?)```", README, re.S)
+    assert block is not None
+    documented = json.loads(block.group(1))
+    real = json.loads(runner.invoke(app, ["list", "--json"]).stdout)[0]
+    assert set(documented) == set(real)
+    shown = {f["id"]: f for f in json.loads(runner.invoke(app, ["list", "--json"]).stdout)}[documented["id"]]
+    assert {k: shown[k] for k in ("value", "unit", "as_of", "quote", "line")} == {
+        k: documented[k] for k in ("value", "unit", "as_of", "quote", "line")
+    }
+
+
+def test_readme_jq_example_value(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """`zjfacts lookup lizu income --json | jq -r '.[0].value'` prints 4640000, as the README says."""
+    assert "jq -r '.[0].value'                 # 4640000" in README
+    assert json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["value"] == 4640000
