@@ -50,7 +50,8 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
         read_bytes(path)  # raises the one-line message for a missing/unreadable file
         raise
     if not path.is_file():
-        read_bytes(path)
+        # A pipe (--facts <(...)) or a device can be read once only, and has no stable key.
+        return _build_from(path, read_bytes(path), _parse_lexicon(lexicon_raw))
     data: bytes | None = None
     digest = _memo_get(folder, where, st)
     if digest is None:

@@ -55,6 +55,8 @@ _MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilomet
 MIN_SUBJECT = 0.5  # share of the fact's subject the statement must name
 MIN_COVERAGE = 0.45  # share of the statement's words the fact must hold (statements are wordy)
 CLOSE_COVERAGE = 0.8
+MAX_STATEMENT = 2000  # characters
+MAX_FIGURES = 12
 CANDIDATES = 25
 
 
@@ -137,15 +139,31 @@ class _Checker:
         self.statement = statement
         self.lex = index.lexicon
         terms = set(self.lex.terms(statement))
+        self.plain_terms = terms
         self.terms = terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
 
     def subject_share(self, fact: Fact, terms: set[str] | None = None) -> float:
-        """How much of the fact's subject the statement (or a clause of it) names."""
+        """How much of the fact's subject the statement (or a clause of it) names. Naming only
+        its place is naming nothing: "Lizu in 2024" is not about Lizu's CEO model."""
         subject = [t for t in dict.fromkeys(self.lex.terms(fact.subject)) if not t.isdigit()]
-        if not subject:
-            return 0.0
         within = self.terms if terms is None else terms
-        return sum(t in within for t in subject) / len(subject)
+        named = [t for t in subject if t in within]
+        if not subject or all(self.index.is_place(t) for t in named):
+            return 0.0
+        return len(named) / len(subject)
+
+    def counts_in_unit(self, figure: _Figure, fact: Fact) -> bool:
+        """The figure names what it counts, and that is the fact's unit ("65 million people")."""
+        noun = self._noun_terms(figure.quantity)
+        unit_terms = set(self.lex.terms(fact.unit or ""))
+        return bool(noun and unit_terms and noun & unit_terms)
+
+    def names_a_place_of(self, fact: Fact) -> bool:
+        return any(t in self.terms for place in fact.places[:1] for t in self.lex.terms(place))
+
+    def says_more_than_places(self) -> bool:
+        """The statement has words beyond place names and figures."""
+        return sum(1 for t in self.plain_terms if not t.isdigit() and not self.index.is_place(t)) >= 2
 
     def clause_terms(self, figure: _Figure) -> set[str]:
         """Terms of the clause holding the figure: in "income reached 5 million yuan, with a
@@ -213,8 +231,10 @@ class _Checker:
 def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
     """A statement's verdict: contradicted if any figure is, supported if all are.
     `line_of` gives a fact's seed line for the citations in the reasons."""
-    text = " ".join(statement.split())
+    # A statement is a sentence; a pasted document is cut so checking stays quick.
+    text = " ".join(statement[:MAX_STATEMENT].split())
     figures, context_years = _figures(text)
+    figures = figures[:MAX_FIGURES]
     if not figures:
         return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
     checker = _Checker(index, text, line_of)
@@ -247,11 +267,14 @@ def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) 
         if not checker.unit_fits(figure, fact) or not checker.time_fits(figure, context_years, fact):
             continue
         share = checker.subject_share(fact)
+        if not share and checker.counts_in_unit(figure, fact) and checker.names_a_place_of(fact):
+            share = MIN_SUBJECT  # "Zhejiang is home to 65 million people": the place and its count
         # About the same thing: the statement names the fact's subject; or, for a date, the
-        # fact holds nearly every word of the statement (an event whose subject is a full
-        # company name the writer shortened).
+        # fact holds nearly every word of a statement that says more than a place (an event
+        # whose subject is a full company name the writer shortened).
         named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
-        if not (named or (figure.quantity.unit == "year" and match.coverage >= CLOSE_COVERAGE)):
+        close = figure.quantity.unit == "year" and match.coverage >= CLOSE_COVERAGE and checker.says_more_than_places()
+        if not (named or close):
             continue
         same.append((checker.subject_share(fact, clause), share + match.coverage, match))
     if not same:
@@ -293,7 +316,7 @@ def _agrees(figure: _Figure, fact: Fact) -> tuple[bool, str]:
             return True, ""
         return False, ""
     if kind == "max":
-        close = q.bound in ("nearly", "almost", "nearing", "close to")
+        close = q.bound in ("nearly", "almost", "nearing")
         if f <= s and (not close or f >= 0.9 * s):
             return True, ""
         return False, ""

@@ -185,11 +185,11 @@ def lookup(
         if fmt in (Format.json, Format.jsonl):
             rows[0]["citation"] = footnote
     highlight = base.highlighter(query) if fmt is Format.table else None
-    if chart and rows:
+    if chart and rows and fmt is Format.table:  # --chart draws for people; data formats stay data
         render.print_chart(rows)
     elif rows or fmt not in (Format.table, Format.markdown):
         render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
-    if footnote and fmt not in (Format.json, Format.jsonl):
+    if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
         sys.stdout.write("\n" + render.clean(footnote) + "\n")
     if fmt is Format.table:
         if rows:
@@ -262,10 +262,13 @@ def list_(
     with _reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
-    if chart and rows:
+    fmt = _fmt(fmt, as_json)
+    if not rows and fmt in (Format.table, Format.markdown):
+        _err("no fact matches these filters")
+    elif chart and fmt is Format.table:
         render.print_chart(rows)
     else:
-        render.print_facts(rows, _fmt(fmt, as_json))
+        render.print_facts(rows, fmt)
     raise typer.Exit(0 if rows else 1)
 
 

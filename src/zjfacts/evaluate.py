@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zjfacts.cache import open_index
+from zjfacts.errors import ZjfactsError
 from zjfacts.facts import base_path
 from zjfacts.index import Index
 
@@ -117,8 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("queries", nargs="+", type=Path, help="JSONL query files")
     parser.add_argument("--facts", type=Path, default=None, help="fact base (default: the bundled one)")
     args = parser.parse_args(argv)
-    index = open_index(base_path(args.facts))
-    outcomes = [o for path in args.queries for o in evaluate(index, read_cases(path))]
+    try:
+        index = open_index(base_path(args.facts))
+        outcomes = [o for path in args.queries for o in evaluate(index, read_cases(path))]
+    except ZjfactsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError) as e:
+        print(f"error: cannot read the query file: {e}", file=sys.stderr)
+        return 2
     print(report(outcomes))
     return 0 if all(o.ok for o in outcomes) else 1
 

@@ -158,6 +158,8 @@ def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], pat
     """Tables `sources` and `facts` (foreign key facts.source -> sources.file) and the full-text
     index `facts_fts` over claim and quote, written atomically to `path`."""
     _check_unique(rows)
+    if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+        raise InputError(f"{path}: a SQLite export needs a regular file, not a device or pipe")
     with _atomic(path) as tmp:
         try:
             _write_database(tmp, rows, _all_sources(rows, sources))
@@ -173,7 +175,8 @@ def open_output(path: Path) -> Iterator[TextIO]:
             with tmp.open("w", encoding="utf-8", newline="") as out:
                 yield out
                 out.flush()
-                os.fsync(out.fileno())
+                if tmp.is_file():  # a pipe or device cannot be synced
+                    os.fsync(out.fileno())
         except OSError as e:
             raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
 
@@ -287,6 +290,11 @@ def _atomic(path: Path) -> Iterator[Path]:
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give a file name for the export")
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/stdout, a FIFO): write to it; renaming over it would
+        # replace the device itself.
+        yield path
+        return
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, like any new file; O_EXCL so a stray file is never reused.

@@ -6,6 +6,7 @@ memory and every fact knows its line in facts.toml for messages.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -341,6 +342,8 @@ def fact_problems(raw: dict[str, Any], line: int, where: str) -> list[Problem]:
             out.append(Problem(where, line, f"{key} must be a list of strings", fid))
         elif key == "value" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             out.append(Problem(where, line, f"value must be a number, not {_type(value)}", fid))
+        elif key == "value" and not math.isfinite(value):
+            out.append(Problem(where, line, f"value must be a finite number, not {value}", fid))
     if fid is not None and not ID_RE.fullmatch(fid):
         out.append(Problem(where, line, "id must be a lower-case slug (letters, digits, hyphens)", fid))
     return out

@@ -67,7 +67,6 @@ _MAXW = [max((w for bit, w in FIELD_WEIGHT.items() if mask & bit), default=0.0) 
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
 _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON = 1, 2, 4
-_PERSON_TOPICS = frozenset({"people", "person", "leadership"})
 
 
 def lexicon_bytes() -> bytes:
@@ -173,7 +172,7 @@ def _field_terms(lex: Lexicon, text: str) -> list[list[str]]:
 def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
     """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
     lex = Lexicon.build(lexicon_data, header.glossary)
-    person_topics = frozenset(lexicon_data.get("person_topics", _PERSON_TOPICS))
+    person_topics = frozenset(t.casefold() for t in lexicon_data.get("person_topics", ()))
     out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
     postings: dict[str, array[int]] = {}
     offsets = array("Q", [out.tell()])
@@ -375,6 +374,10 @@ class Index:
             plist.frombytes(bytes(self._buf[at : at + 4 * df]))
         return plist
 
+    def is_place(self, term: str) -> bool:
+        """Whether an index term is mostly a place name (Lizu, Yiwu, Zhejiang)."""
+        return term in self._place_terms
+
     def vocabulary(self) -> list[str]:
         """Single-word terms, for fuzzy matching."""
         if self._vocab is None:
@@ -463,7 +466,7 @@ class Index:
                         best[f] = (max(sim, old[0]) if old else sim, weight, bool(mask & SUBJECT))
                     elif sim > old[0]:
                         best[f] = (sim, old[1], old[2])
-            if q.alts and q.alts[0][0] in self._place_terms and q.alts[0][1] >= 0.8:
+            if q.alts and self.is_place(q.alts[0][0]) and q.alts[0][1] >= 0.8:
                 # The query names a place: a fact that does not mention it is about
                 # somewhere else, however well its other words match.
                 required.append(set(best))
@@ -524,22 +527,24 @@ class Index:
         return sum(1 for kind in intents if flag & wanted.get(kind, 0)) / len(intents)
 
     def _filter(self, sources: Sequence[str], places: Sequence[str], topics: Sequence[str]) -> set[int] | None:
-        """Positions allowed by --source/--place/--topic, or None for all."""
+        """Positions allowed by --source/--place/--topic, or None for all. Repeating an option
+        widens it (any of the places); different options narrow each other."""
         allowed: set[int] | None = None
         if sources:
             names = self.source_names()
             wanted = {i for i, name in enumerate(names) if any(_source_matches(s, name) for s in sources)}
             allowed = {f for f in range(self.n) if self._source_of[f] in wanted}
-        for bit, values in ((PLACES, places), (TOPICS, topics)):
+        for bits, values in ((PLACE | PLACES, places), (TOPICS, topics)):
+            if not values:
+                continue
+            union: set[int] = set()
             for value in values:
-                terms = self.lexicon.terms(value)
-                if not terms:
-                    continue
                 keep: set[int] | None = None
-                for term in terms:
-                    hit = {p >> 8 for p in self._postings(term) if p & bit}
+                for term in self.lexicon.terms(value):
+                    hit = {p >> 8 for p in self._postings(term) if p & bits}
                     keep = hit if keep is None else keep & hit
-                allowed = keep if allowed is None else allowed & (keep or set())
+                union |= keep or set()
+            allowed = union if allowed is None else allowed & union
         return allowed
 
     def filtered(
@@ -566,7 +571,7 @@ class Index:
 
 def _source_matches(wanted: str, name: str) -> bool:
     """--source takes a file name, or any prefix of it ("000")."""
-    return name == wanted or name.startswith(wanted)
+    return bool(wanted) and (name == wanted or name.startswith(wanted))
 
 
 def _allowed_edits(term: str) -> int:

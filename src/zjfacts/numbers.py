@@ -98,10 +98,10 @@ def _build_regex(data: dict[str, Any]) -> re.Pattern[str]:
         (?:
             (?<!first\s)(?<!last\s)(?<!past\s)(?<!next\s)
             (?P<frac>\b(?:{_alternation(list(data["fractions"]))})\b)
-          | (?P<digits>(?:(?<![\w.,])-)?(?<![\d.,])(?<![a-z]-){digits})
+          | (?P<digits>(?:(?<![\w.,])-)?(?<![\d.,])(?<![a-z]-){digits})(?![\d,.]\d)(?!\d)(?!st\b|nd\b|rd\b|th\b)
           | (?P<words>\b{word_number}\b)
         )
-        (?:(?:\s|-)?(?P<scale>(?:{scale}))(?![a-z]))?
+        (?:(?:\s|-)?(?P<scale>(?:{scale}))(?![a-z0-9²³]))?
         (?P<plus>-plus\b|\+)?
         """,
         re.IGNORECASE | re.VERBOSE,
@@ -172,10 +172,14 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every figure in a text, left to right. Never raises on any input."""
     t = _tables()
     found: list[Quantity] = []
+    end = 0
     for m in t.number_re.finditer(text):
+        if m.start() < end:
+            continue  # inside the unit the previous figure read ("0.9 km2" is not also 2)
         quantity = _quantity(text, m, t)
         if quantity is not None:
             found.append(quantity)
+            end = quantity.end
     return found
 
 

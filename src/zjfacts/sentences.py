@@ -85,13 +85,18 @@ def _mask(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     fenced = False
+    front = bool(lines) and lines[0].strip() == "---"  # YAML front matter, up to its closing ---
     previous_blank = True
     for i, line in enumerate(lines):
+        if front:
+            out.append(" " * len(line))
+            front = i == 0 or line.strip() not in ("---", "...")
+            continue
         if _FENCE.match(line):
             fenced = not fenced
             out.append(" " * len(line))
             continue
-        if fenced or (i == 0 and line.strip() == "---"):
+        if fenced:
             out.append(" " * len(line))
             continue
         indented_code = previous_blank and (line.startswith("    ") or line.startswith("\t")) and line.strip()
