@@ -182,13 +182,6 @@ class FactBase(Record):
     def sources(self) -> dict[str, Source]:
         return self.header.sources
 
-    def by_id(self) -> dict[str, Fact]:
-        """Facts keyed by id (the first of duplicates wins; validate reports the rest)."""
-        out: dict[str, Fact] = {}
-        for fact in self.facts:
-            out.setdefault(fact.id, fact)
-        return out
-
 
 def _bundled() -> Path:
     """facts.toml inside the installed wheel, else at the top of a checkout."""

@@ -336,9 +336,6 @@ class Index:
         """The fact at a position, decoded from its record."""
         return _fact_from_record(bytes(self._buf[self._offsets[position] : self._offsets[position + 1]]))
 
-    def facts(self) -> Iterable[Fact]:
-        return (self.fact(i) for i in range(self.n))
-
     def sources(self) -> dict[str, Source]:
         """The base's sources, by file name."""
         return {s["file"]: Source(**s) for s in self._sources_state}
@@ -383,10 +380,6 @@ class Index:
         if self._vocab is None:
             self._vocab = [t for t in self._terms.names if " " not in t]
         return self._vocab
-
-    def idf(self, term: str) -> float:
-        entry = self._terms.get(term)
-        return entry[0] if entry else self._unknown_idf
 
     def _alternatives(self, term: str, raw: str) -> list[tuple[str, float]]:
         """Index terms standing for a query term: itself, its synonyms, near spellings."""

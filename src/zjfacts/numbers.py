@@ -17,7 +17,6 @@ __all__ = [
     "NumberError",
     "Quantity",
     "bound_kind",
-    "canonical_unit",
     "find_quantities",
     "parse_quantity",
 ]
@@ -150,14 +149,6 @@ _YEAR_BEFORE = re.compile(
     r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:\d{1,2},\s*)?)$",
     re.IGNORECASE,
 )
-
-
-def canonical_unit(text: str | None) -> str | None:
-    """The canonical name for a unit as written ("km²" -> "square kilometers")."""
-    if text is None:
-        return None
-    key = text.strip().lower()
-    return _tables().unit_of.get(key, text.strip())
 
 
 def bound_kind(bound: str | None) -> str | None:

@@ -7,7 +7,6 @@ are shown as visible escapes, so a fact cannot restyle or take over the terminal
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import sys
@@ -382,13 +381,6 @@ def _find_folded(haystack: str, needle: str) -> tuple[int, int] | None:
     pattern = r"\s+".join(re.escape(w) for w in words)
     m = re.search(pattern, haystack)
     return (m.start(), m.end()) if m else None
-
-
-def to_text(fn: Callable[[IO[str]], None]) -> str:
-    """What a renderer writes, as a string (tests, the check command's reasons)."""
-    buf = io.StringIO()
-    fn(buf)
-    return buf.getvalue()
 
 
 _VERDICT_STYLE = {"supported": "bold green", "contradicted": "bold red", "unverified": "bold yellow"}
