@@ -26,7 +26,8 @@ def _cjk() -> re.Pattern[str]:
 
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
+# Typographic quotes and dashes read as plain ones (shared with the evaluation).
+FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
 _VOWEL = re.compile(r"[aeiouy]")
 
 
@@ -226,7 +227,7 @@ def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[
         import unicodedata
 
         text = unicodedata.normalize("NFKC", text)
-    text = text.casefold().translate(_FOLD)
+    text = text.casefold().translate(FOLD)
     text = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
     # A short query is scanned for each phrase (cheaper than compiling the alternation);
     # a fact's long fields go through the compiled pattern once.

@@ -15,6 +15,7 @@ from datetime import date as Date
 from typing import Any
 
 from zjfacts.errors import InputError
+from zjfacts.render import citation
 
 __all__ = ["csl_item", "csl_json", "markdown_footnote"]
 
@@ -31,7 +32,7 @@ def markdown_footnote(row: Mapping[str, Any], number: int | str) -> str:
     if not _LABEL.fullmatch(label):
         raise InputError(f"footnote label {label!r} must be one word without brackets or ^, e.g. 1 or lizu")
     source = row["source"]
-    where = _location(row)
+    where = citation(row)
     stated = [source.get("title"), source.get("publisher"), source.get("date")]
     cited = ", ".join([*(_markdown(s) for s in stated if s), where])
     return f"[^{label}]: {_markdown(row['claim'])} “{_markdown(row['quote'])}” — {cited}."
@@ -56,7 +57,7 @@ def csl_item(row: Mapping[str, Any], source: Mapping[str, Any] | None = None) ->
         item["issued"] = _issued(meta["date"])
     if meta.get("url"):
         item["URL"] = meta["url"]
-    item["note"] = _one_line(f"{row['claim']} “{row['quote']}” ({_location(row)})")
+    item["note"] = _one_line(f"{row['claim']} “{row['quote']}” ({citation(row)})")
     return item
 
 
@@ -83,11 +84,6 @@ def _issued(text: str) -> dict[str, Any]:
             return {"raw": text}
         return {"date-parts": [parts]}
     return {"raw": text}
-
-
-def _location(row: Mapping[str, Any]) -> str:
-    line = row.get("line")
-    return f"{row['source']['file']}:{line}" if line else str(row["source"]["file"])
 
 
 def _one_line(text: str) -> str:

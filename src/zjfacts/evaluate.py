@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from zjfacts.analyzer import FOLD
 from zjfacts.cache import open_index
 from zjfacts.errors import ZjfactsError
 from zjfacts.facts import base_path
@@ -21,12 +22,10 @@ from zjfacts.index import Index
 
 __all__ = ["Case", "Outcome", "evaluate", "fold_quote", "main", "read_cases"]
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-
 
 def fold_quote(text: str) -> str:
     """Case, white space, curly quotes and dashes folded, as the eval sets compare."""
-    return re.sub(r"\s+", " ", text.translate(_FOLD).casefold()).strip()
+    return re.sub(r"\s+", " ", text.translate(FOLD).casefold()).strip()
 
 
 @dataclass(frozen=True, slots=True)

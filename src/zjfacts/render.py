@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
@@ -125,9 +125,10 @@ def format_number(value: float) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def citation(row: dict[str, Any]) -> str:
+def citation(row: Mapping[str, Any]) -> str:
+    """`seed-file:line`, as every format cites a fact."""
     line = row.get("line")
-    return f"{row['source']['file']}:{line}" if line else row["source"]["file"]
+    return f"{row['source']['file']}:{line}" if line else str(row["source"]["file"])
 
 
 def _json_default(o: object) -> Any:
