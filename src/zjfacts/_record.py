@@ -21,7 +21,7 @@ class Record:
         return tuple(getattr(self, name) for name in self.__slots__)
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined, unused-ignore]
 
     __hash__ = None  # type: ignore[assignment]  # records hold lists and dicts: not hashable
 

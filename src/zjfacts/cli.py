@@ -399,9 +399,9 @@ def check(
             verdicts = check_draft(base.index, draft, line_of)
         else:
             verdicts, name = [check_statement(base.index, text, line_of)], None
-        shown = []
+        shown: list[dict[str, Any]] = []
         for v in verdicts:
-            d = {
+            d: dict[str, Any] = {
                 "statement": v.statement,
                 "verdict": v.status.value,
                 "evidence": base.match_rows(v.evidence),
