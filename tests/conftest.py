@@ -14,14 +14,26 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED_000 = "000_ba4d558163489fd9.txt"
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the session: the bundled base is compiled once, not per test."""
+    return tmp_path_factory.mktemp("shared-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own cache folder and no stray settings from the caller's shell."""
-    cache = tmp_path_factory.mktemp("cache")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+def _clean_env(_shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No stray settings from the caller's shell, and never the user's own cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared_cache))
     for name in ("ZJFACTS_FACTS", "ZJFACTS_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
+
+
+@pytest.fixture
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty cache folder, for tests about the cache itself."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache
 
 
