@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from zjfacts.errors import InputError
+from zjfacts.facts import FACT_FIELDS
 from zjfacts.render import CSV_COLUMNS
 
 __all__ = [
@@ -46,21 +47,7 @@ class ExportFormat(StrEnum):
 
 # The keys of the fact's JSON shape (Fact.as_json), in order: JSON and JSONL exports carry these
 # and nothing else (a lookup's `score` is not part of the base), so every format holds the same.
-FIELDS = (
-    "id",
-    "claim",
-    "subject",
-    "value",
-    "unit",
-    "bound",
-    "as_of",
-    "places",
-    "topics",
-    "note",
-    "source",
-    "quote",
-    "line",
-)
+FIELDS = FACT_FIELDS
 SOURCE_FIELDS = ("file", "title", "publisher", "author", "date", "url")
 
 # Column types are declared so Datasette and sqlite-utils show numbers as numbers; the index on

@@ -18,6 +18,7 @@ from zjfacts._record import Record
 from zjfacts.errors import FactFileError
 
 __all__ = [
+    "FACT_FIELDS",
     "BaseHeader",
     "Fact",
     "FactBase",
@@ -31,6 +32,10 @@ __all__ = [
 ]
 
 ENV_FACTS = "ZJFACTS_FACTS"
+# The keys of a fact as JSON, in order: every command and export prints this shape.
+FACT_FIELDS = (
+    "id", "claim", "subject", "value", "unit", "bound", "as_of", "places", "topics", "note", "source", "quote", "line",
+)  # fmt: skip
 REQUIRED = ("id", "claim", "subject", "source", "quote")
 _STRINGS = ("id", "claim", "subject", "source", "quote", "unit", "bound", "as_of", "note")
 _LISTS = ("places", "topics", "aliases")

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
+from zjfacts.facts import FACT_FIELDS
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -45,23 +47,13 @@ class Format(StrEnum):
 # C0 and C1 control characters other than tab and newline: shown, never sent raw.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FRACTIONS = {0.5: "1/2", 0.3333: "1/3", 0.6667: "2/3", 0.25: "1/4", 0.75: "3/4", 0.2: "1/5", 0.1: "1/10"}
-CSV_COLUMNS = (
-    "id",
-    "claim",
-    "subject",
-    "value",
-    "unit",
-    "bound",
-    "as_of",
-    "places",
-    "topics",
-    "note",
-    "source_file",
-    "source_title",
-    "source_publisher",
-    "source_date",
-    "quote",
-    "line",
+# The fact's JSON shape, its `source` object spread into four columns.
+CSV_COLUMNS = tuple(
+    column
+    for field in FACT_FIELDS
+    for column in (
+        ("source_file", "source_title", "source_publisher", "source_date") if field == "source" else (field,)
+    )
 )
 
 
