@@ -94,3 +94,17 @@ def tiny_base(tmp_path: Path) -> Path:
 
 def read_jsonl(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def base():  # type: ignore[no-untyped-def]
+    """The bundled base, read without touching any cache."""
+    from zjfacts.lookup import open_base
+
+    return open_base(ROOT / "facts.toml", no_cache=True)
+
+
+@pytest.fixture(scope="module")
+def rows(base):  # type: ignore[no-untyped-def]
+    """Every fact of the bundled base in the JSON shape."""
+    return base.rows(base.listing())

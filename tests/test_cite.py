@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, SEED_000
+from conftest import SEED_000
 from zjfacts.cite import csl_item, csl_json, markdown_footnote
 from zjfacts.errors import InputError
-from zjfacts.lookup import Base, open_base
+from zjfacts.lookup import Base
 
 LIZU_INCOME = "lizu-collective-income-2024"
 
@@ -76,17 +76,6 @@ def csl_problems(item: dict[str, Any]) -> list[str]:
         else:
             problems.append(f"{key} is not a CSL variable")
     return problems
-
-
-@pytest.fixture(scope="module")
-def base() -> Base:
-    """The bundled base, read without touching any cache."""
-    return open_base(ROOT / "facts.toml", no_cache=True)
-
-
-@pytest.fixture(scope="module")
-def rows(base: Base) -> list[dict[str, Any]]:
-    return base.rows(base.listing())
 
 
 @pytest.fixture(scope="module")

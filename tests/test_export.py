@@ -14,27 +14,16 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, SEED_000
+from conftest import SEED_000
 from zjfacts import export
 from zjfacts.errors import InputError
 from zjfacts.export import FIELDS, ExportFormat, export_file, export_sqlite, export_text, fts5_available
 from zjfacts.facts import Fact
-from zjfacts.lookup import Base, open_base
+from zjfacts.lookup import Base
 from zjfacts.render import CSV_COLUMNS
 
 LIZU_INCOME = "lizu-collective-income-2024"
 needs_fts5 = pytest.mark.skipif(not fts5_available(), reason="this Python's sqlite3 has no FTS5")
-
-
-@pytest.fixture(scope="module")
-def base() -> Base:
-    """The bundled base, read without touching any cache."""
-    return open_base(ROOT / "facts.toml", no_cache=True)
-
-
-@pytest.fixture(scope="module")
-def rows(base: Base) -> list[dict[str, Any]]:
-    return base.rows(base.listing())
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -22,6 +22,7 @@ from zjfacts.render import Format
 
 if TYPE_CHECKING:
     from zjfacts.facts import Fact
+    from zjfacts.index import Index
 
 _SETTINGS: dict[str, Any] = {
     "name": "zjfacts",
@@ -46,26 +47,25 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
 
 
-def _complete_sources(incomplete: str) -> list[str]:
-    """Seed file names for shell completion of --source."""
+def _completions(names: Callable[[Index], list[str]], incomplete: str) -> list[str]:
+    """Names from the base for shell completion; nothing when the base cannot be read."""
     from zjfacts.lookup import open_base
 
     try:
-        names = open_base().index.source_names()
+        found = names(open_base().index)
     except ZjfactsError:
         return []
-    return [n for n in names if n.startswith(incomplete)]
+    return [n for n in found if n.startswith(incomplete)]
+
+
+def _complete_sources(incomplete: str) -> list[str]:
+    """Seed file names for --source."""
+    return _completions(lambda index: index.source_names(), incomplete)
 
 
 def _complete_ids(incomplete: str) -> list[str]:
-    """Fact ids for shell completion of `show`."""
-    from zjfacts.lookup import open_base
-
-    try:
-        ids = open_base().index.ids()
-    except ZjfactsError:
-        return []
-    return [i for i in ids if i.startswith(incomplete)]
+    """Fact ids for `show` and `cite`."""
+    return _completions(lambda index: index.ids(), incomplete)
 
 
 SourceOpt = Annotated[
