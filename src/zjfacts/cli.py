@@ -1,9 +1,10 @@
 """The zjfacts command line: parse options, call the core, render, exit as grep does.
 
 0 found (or clean), 1 nothing found (or a problem reported), 2 usage or data error.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Typer reads every command's annotations on each
+run, and evaluating them from strings cost more than the whole command line's parsing.
+"""
 
 import contextlib
 import os
@@ -47,7 +48,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
 
 
-def _completions(names: Callable[[Index], list[str]], incomplete: str) -> list[str]:
+def _completions(names: Callable[["Index"], list[str]], incomplete: str) -> list[str]:
     """Names from the base for shell completion; nothing when the base cannot be read."""
     from zjfacts.lookup import open_base
 
@@ -391,7 +392,7 @@ def check(
             raise InputError("nothing to check: give a statement, or --file DRAFT")
         base = open_base(facts, no_cache=no_cache)
 
-        def line_of(fact: Fact) -> int | None:
+        def line_of(fact: "Fact") -> int | None:
             return base.seeds.line_of(fact.source, fact.quote)
 
         if file is not None:
@@ -550,12 +551,8 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry: Ctrl-C exits 130 and a closed pipe exits quietly, no traceback."""
+    """Run the app: Ctrl-C exits 130 and a closed pipe exits quietly, no traceback."""
     signal.signal(signal.SIGINT, _interrupted)
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        # Answered before Typer builds all eight commands: shell prompts call this often.
-        sys.stdout.write(f"zjfacts {__version__}\n")
-        sys.exit(0)
     code: int | str | None = 0
     try:
         _app_for(sys.argv[1:])(prog_name="zjfacts")

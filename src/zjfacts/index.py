@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import marshal
 import math
 import re
@@ -35,7 +34,7 @@ from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 5  # bump when the file layout or the analyser changes
+FORMAT = 6  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -122,8 +121,9 @@ def _fact_fields(fact: Fact) -> list[tuple[int, str]]:
 
 
 def _record(fact: Fact) -> bytes:
-    return json.dumps(
-        [
+    # marshal, not json: it is built in, so a lookup that prints a table never imports json.
+    return marshal.dumps(
+        (
             fact.id,
             fact.claim,
             fact.subject,
@@ -138,14 +138,12 @@ def _record(fact: Fact) -> bytes:
             fact.as_of,
             fact.note,
             fact.base_line,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
+        )
+    )
 
 
 def _fact_from_record(data: bytes) -> Fact:
-    r = json.loads(data)
+    r = marshal.loads(data)
     return Fact(
         id=r[0],
         claim=r[1],
