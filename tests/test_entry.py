@@ -1,0 +1,68 @@
+"""The process entry (`zjfacts` script, `python -m zjfacts`): it ends the process as soon as a
+command is done, so these run real processes and check that nothing printed or written is lost
+and that exit codes survive the short cut."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ZJFACTS_FACTS"}
+    argv = [sys.executable, "-c", code] if code else [sys.executable, "-m", "zjfacts", *args]
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_every_line_of_a_long_output_arrives() -> None:
+    """All facts reach a pipe reader: output is flushed before the process ends."""
+    jsonl = _run("list", "--format", "jsonl")
+    whole = _run("list", "--json")
+    assert jsonl.returncode == 0 and whole.returncode == 0
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [r["id"] for r in json.loads(whole.stdout)]
+    assert len(rows) > 300
+
+
+def test_exit_codes_survive() -> None:
+    """0 found, 1 nothing found, 2 usage error, each with its message on stderr."""
+    found = _run("lookup", "lizu", "income", "--json")
+    assert found.returncode == 0 and json.loads(found.stdout)[0]["id"]
+    nothing = _run("lookup", "population", "of", "tokyo")
+    assert nothing.returncode == 1 and nothing.stdout == "" and "no fact matches" in nothing.stderr
+    usage = _run("lookup", "--limit", "zero", "lizu")
+    assert usage.returncode == 2 and "--limit" in usage.stderr
+
+
+def test_a_written_file_is_complete(tmp_path: Path) -> None:
+    """export -o FILE: the file is closed and complete when the process has ended."""
+    out = tmp_path / "facts.csv"
+    proc = _run("export", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    listed = _run("list", "--format", "jsonl").stdout.splitlines()
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(listed) + 1  # header line
+
+
+def test_version_and_message_exits() -> None:
+    """--version exits 0; an exit with a message prints it and exits 1, as Python's own exit does."""
+    assert _run("--version").stdout.startswith("zjfacts ")
+    proc = _run(code="from zjfacts.__main__ import _exit; print('before'); _exit('stopped: reason')")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (1, "before\n", "stopped: reason\n")
+
+
+def test_work_registered_for_exit_still_runs(tmp_path: Path) -> None:
+    """With an atexit handler registered, the interpreter exits the usual way and runs it."""
+    mark = tmp_path / "ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(mark)!r}).write_text, 'yes')\n"
+        "sys.argv = ['zjfacts', 'lookup', 'lizu', 'income', '--json']\n"
+        "from zjfacts.__main__ import main\n"
+        "main()\n"
+    )
+    proc = _run(code=code)
+    assert proc.returncode == 0 and json.loads(proc.stdout)
+    assert mark.read_text() == "yes"
