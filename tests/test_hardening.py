@@ -212,6 +212,31 @@ def test_cache_rebuilds_when_the_base_changes(runner, app, tmp_path: Path, _isol
     assert len([p for p in _index_files(_isolated) if "alpha" not in p.name]) == 1
 
 
+def test_indexes_of_deleted_bases_are_pruned(runner, app, tmp_path: Path, _isolated: Path) -> None:  # type: ignore[no-untyped-def]
+    """Building an index drops those of bases no longer on disk and old leftovers of killed
+    builds; the indexes of bases that still exist stay."""
+    import os
+    import shutil
+
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "kept").mkdir()
+    gone = write_base(tmp_path / "gone", TINY_BASE, {"a.txt": TINY_SEED})
+    kept = write_base(tmp_path / "kept", TINY_BASE, {"a.txt": TINY_SEED})
+    for base in (gone, kept):
+        assert runner.invoke(app, ["lookup", "alpha", "tea", "--facts", str(base)]).exit_code == 0
+    assert len(_index_files(_isolated)) == 2
+    leftover = _isolated / "zjfacts" / ".index-killed.tmp"
+    leftover.write_bytes(b"half an index")
+    os.utime(leftover, (0, 0))
+    shutil.rmtree(gone.parent)
+    _lookup_json(runner, app)  # the bundled base: a new index, so a prune
+    names = [p.read_text(encoding="utf-8").partition("\n")[2] for p in (_isolated / "zjfacts").glob("stat-*")]
+    assert str(gone.resolve()) not in names and str(kept.resolve()) in names
+    assert len(_index_files(_isolated)) == 2 and not leftover.exists()
+    again = runner.invoke(app, ["lookup", "alpha", "tea", "--json", "--facts", str(kept)])
+    assert json.loads(again.stdout)[0]["value"] == 1500000
+
+
 def test_six_processes_building_at_once(tmp_path: Path) -> None:
     """Six processes build the cache at the same moment: all answer the same, and the cache
     on disk is whole."""

@@ -28,7 +28,7 @@ def _exit(code: object) -> NoReturn:
     elif not isinstance(code, int):
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        try:
+        try:  # noqa: SIM105 - contextlib is one import more on the --version path
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader
             pass

@@ -76,6 +76,7 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
             if old != target:
                 with contextlib.suppress(OSError):
                     old.unlink()
+        _prune(folder)
         index = _map(target)
         if index is not None:
             return index
@@ -172,10 +173,36 @@ def _memo_get(folder: Path, where: Path, st: os.stat_result) -> str | None:
     """The content digest recorded for this file when its size, mtime and inode were these.
     Saves hashing a large base on every call; any change to the file means hashing again."""
     try:
-        stamp, _, digest = _memo_name(folder, where).read_text("ascii").rpartition(" ")
+        first = _memo_name(folder, where).read_text("utf-8", "surrogateescape").partition("\n")[0]
     except (OSError, ValueError):
         return None
+    stamp, _, digest = first.rpartition(" ")
     return digest if stamp == _stamp(st) and len(digest) == 64 else None
+
+
+def _prune(folder: Path) -> None:
+    """Drop the indexes of bases that no longer exist (a deleted draft base, a temporary
+    folder), so the cache holds one index per base still on disk and does not grow forever;
+    and temporary files a killed build left behind. Each memo names its base on its second
+    line; a memo without one is left alone."""
+    for memo in folder.glob("stat-*"):
+        try:
+            base = memo.read_text("utf-8", "surrogateescape").partition("\n")[2]
+        except OSError:
+            continue
+        if not base or os.path.lexists(base):
+            continue
+        key = memo.name[len("stat-") :]
+        for stale in (*folder.glob(f"index-{key}-*.zjx"), memo):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    import time
+
+    day_ago = time.time() - 86_400
+    for leftover in (*folder.glob(".index-*.tmp"), *folder.glob(".stat-*")):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < day_ago:
+                leftover.unlink()
 
 
 def _memo_put(folder: Path, where: Path, st: os.stat_result, digest: str) -> None:
@@ -184,8 +211,12 @@ def _memo_put(folder: Path, where: Path, st: os.stat_result, digest: str) -> Non
         import tempfile
 
         fd, tmp = tempfile.mkstemp(prefix=".stat-", dir=folder)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(f"{_stamp(st)} {digest}")
-        os.replace(tmp, memo)
     except OSError:
         return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(f"{_stamp(st)} {digest}\n{where}")
+        os.replace(tmp, memo)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
