@@ -48,6 +48,7 @@ _MONTHS = {
     for m in names
 }
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
 _MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
@@ -100,6 +101,16 @@ class _Finding:
         return f"{self.text}{self.after} [{self.cite}]" if self.cite else self.text + self.after
 
 
+def _is_day(statement: str, q: Quantity) -> bool:
+    """The day of a date ("September 20, 2023", "20 September"): part of when, not a figure."""
+    text = statement[q.start : q.end].strip()
+    if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
+        return False
+    before = _MONTH_BEFORE.search(statement[: q.start])
+    after = q.noun.split()[:1]
+    return bool(before and before.group(1).lower() in _MONTHS) or bool(after and after[0] in _MONTHS)
+
+
 def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
     """The figures to check, and the years that only say when (context)."""
     quantities = [
@@ -107,6 +118,7 @@ def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
         for q in find_quantities(statement)
         # "one of the villages" is not a figure; a spelled-out one rarely is.
         if not (q.value == 1 and not q.unit and not statement[q.start : q.end].strip()[:1].isdigit())
+        and not _is_day(statement, q)
     ]
     years = [q for q in quantities if q.unit == "year"]
     others = [q for q in quantities if q.unit != "year"]
@@ -121,6 +133,12 @@ def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
 def _month_before(statement: str, q: Quantity) -> int | None:
     m = _MONTH_BEFORE.search(statement[: q.start])
     return _MONTHS.get(m.group(1).lower()) if m else None
+
+
+def _subject_head(terms: list[str]) -> list[str]:
+    """The last word of a subject, its head noun ("... fish farm employees" -> employees)."""
+    words = [t for t in terms if not t.isdigit()]
+    return words[-1:]
 
 
 def _fact_years(fact: Fact) -> set[int]:
@@ -158,8 +176,10 @@ class _Checker:
         unit_terms = set(self.lex.terms(fact.unit or ""))
         return bool(noun and unit_terms and noun & unit_terms)
 
-    def names_a_place_of(self, fact: Fact) -> bool:
-        return any(t in self.terms for place in fact.places[:1] for t in self.lex.terms(place))
+    def subject_is_a_named_place(self, fact: Fact) -> bool:
+        """The fact counts something of a place the statement names ("Zhejiang population"),
+        not of a thing inside it ("Pea Flower Country Kitchen shareholders" in Lizu)."""
+        return any(t in self.terms and self.index.is_place(t) for t in self.lex.terms(fact.subject))
 
     def says_more_than_places(self) -> bool:
         """The statement has words beyond place names and figures."""
@@ -190,6 +210,9 @@ class _Checker:
         if not noun:
             return True  # "employs 600": a count of the right subject will do
         unit_terms = set(self.lex.terms(fact.unit))
+        # What the subject says is counted names the unit too: "Digang fish farm employees"
+        # are counted in people, and "600 employees" counts them.
+        unit_terms |= set(_subject_head(self.lex.terms(_PARENTHESIS.sub(" ", fact.subject))))
         widened = unit_terms | {s for t in unit_terms for s in self.lex.synonyms.get(t, ())}
         return bool(noun & widened)
 
@@ -240,6 +263,16 @@ def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int 
     checker = _Checker(index, text, line_of)
     findings = [_check_figure(checker, f, context_years) for f in figures]
     spelled = [not any(ch.isdigit() for ch in text[f.quantity.start : f.quantity.end]) for f in figures]
+    counts = [f for f in figures if f.quantity.unit != "year"]
+    if counts and len(counts) < len(figures) and not context_years:
+        # Spelled-out counts beside years: "Thirty-three villages were named in the 2025
+        # batch" claims the count, with the year saying when. When the counts hold at those
+        # years, that reading stands; otherwise the years are the claims, as in "the five
+        # villages set up a company in 2019".
+        years = [int(f.quantity.value) for f in figures if f.quantity.unit == "year"]
+        as_counts = [_check_figure(checker, f, years) for f in counts]
+        if all(f.status is Status.supported for f in as_counts):
+            findings, spelled = as_counts, [False] * len(as_counts)
     if not all(spelled):
         # "in the first three quarters", "two years ago": a spelled-out number beside
         # figures in digits is rarely the claim; it only counts when it is contradicted.
@@ -267,7 +300,7 @@ def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) 
         if not checker.unit_fits(figure, fact) or not checker.time_fits(figure, context_years, fact):
             continue
         share = checker.subject_share(fact)
-        if not share and checker.counts_in_unit(figure, fact) and checker.names_a_place_of(fact):
+        if not share and checker.counts_in_unit(figure, fact) and checker.subject_is_a_named_place(fact):
             share = MIN_SUBJECT  # "Zhejiang is home to 65 million people": the place and its count
         # About the same thing: the statement names the fact's subject; or, for a date, the
         # fact holds nearly every word of a statement that says more than a place (an event
