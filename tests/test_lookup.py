@@ -47,6 +47,29 @@ def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -
     assert (result.exit_code, result.stdout.strip()) == (1, "[]")
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A measure the base counts (visitors) must be in the fact: Digang's other facts
+        # do not say how many people visit it.
+        ("digang visitor numbers", None),
+        ("yucun visitors", "yucun-visitors-2024"),
+        # A place name two edits away from a known one, sharing not even its start, is
+        # another place; one edit away it is a typo.
+        ("guangzhou tourism", None),
+        ("hangzou tourism", "digang-location-north-of-hangzhou"),
+        # Everyday verbs for what the sources say in their own words.
+        ("shaoxing departments helping villages", "shaoxing-departments-target-villages"),
+        ("greater lizu alliance projects carried out", "greater-lizu-alliance-projects"),
+        ("ex zhejiang governor", "zhejiang-li-qiang-premier"),
+        ("yucun closed its cement plants", "yucun-mines-shut-down-2003"),
+    ],
+)
+def test_measures_other_places_and_everyday_words(runner, app, query: str, expected: str | None) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(runner.invoke(app, ["lookup", query, "--json", "-n", "1"]).stdout)
+    assert [r["id"] for r in rows] == ([expected] if expected else [])
+
+
 @pytest.mark.parametrize("name", ["extra-queries.jsonl", "heldout-queries.jsonl"])
 def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     """Our own queries of every kind (plain, typo, paraphrase, question, entity, zh, negative),

@@ -34,7 +34,7 @@ from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 6  # bump when the file layout or the analyser changes
+FORMAT = 8  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -63,6 +63,7 @@ FIELD_WEIGHT = {
 # Best field weight for every combination of field bits.
 _MAXW = [max((w for bit, w in FIELD_WEIGHT.items() if mask & bit), default=0.0) for mask in range(256)]
 
+MEASURE_FACTS = 3  # a unit this many facts count in is a measure the base is about
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
 _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON = 1, 2, 4
@@ -180,6 +181,7 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
     flags = bytearray()
     subject_len = bytearray()
     ids: list[str] = []
+    unit_counts: dict[str, int] = {}
     for position, fact in enumerate(facts):
         masks: dict[str, int] = {}
         for bit, text in _fact_fields(fact):
@@ -209,6 +211,9 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         # "Jin Jing (Lizu village CEO)": the parenthesis qualifies; the subject is the name.
         subject_len.append(min(255, len(set(lex.terms(re.sub(r"\([^)]*\)", " ", fact.subject)))) or 1))
         ids.append(fact.id)
+        if fact.unit and fact.unit not in ("year", "years"):
+            for term in set(lex.terms(fact.unit)):
+                unit_counts[term] = unit_counts.get(term, 0) + 1
     n = len(ids)
     names = sorted(postings)
     idfs, starts, dfs = array("d"), array("Q"), array("I")
@@ -238,6 +243,9 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         "lexicon": lex.to_state(),
         "ids": "\n".join(ids),
         "place_terms": place_terms,
+        # What the base counts again and again (visitors, yuan, households): a query naming
+        # one of these asks for that measure. A unit a fact or two use ("models") is a word.
+        "unit_terms": sorted(t for t, c in unit_counts.items() if c >= MEASURE_FACTS),
         "unknown_idf": math.log(1 + (n + 0.5) / 0.5),
     }
     blob = marshal.dumps(head)
@@ -325,6 +333,7 @@ class Index:
         self._ids: list[str] | None = None
         self._unknown_idf: float = head["unknown_idf"]
         self._place_terms = frozenset(head["place_terms"])
+        self._unit_terms = frozenset(head["unit_terms"])
         self._vocab: list[str] | None = None
         if len(self._offsets) != self.n + 1 or len(self._source_of) != self.n:
             raise IndexFormatError("inconsistent index")
@@ -393,6 +402,10 @@ class Index:
                 for near, sim in _near_terms(raw, self.vocabulary()):
                     near_terms[near] = max(sim, near_terms.get(near, 0.0))
             for near, sim in near_terms.items():
+                if sim < SYNONYM_SIM and self.is_place(near) and _common_prefix(raw, near) < 3:
+                    # Two edits from a place name, and not even its start: another place.
+                    # Guangzhou is not Hangzhou; "lizoo" is still Lizu.
+                    continue
                 if sim > alts.get(near, 0.0):
                     alts[near] = sim
                 for syn in self.lexicon.synonyms.get(near, ()):
@@ -436,8 +449,11 @@ class Index:
         min_score: float = 0.0,
         min_coverage: float = MIN_COVERAGE,
         explain: bool = False,
+        measures: bool = True,
     ) -> Results:
-        """Facts that answer the query, best first."""
+        """Facts that answer the query, best first. With `measures`, a query naming what the
+        base counts (visitors, yuan) is answered only by facts that name it too; `check`
+        turns that off, since a statement may name several measures for several facts."""
         qterms = self.analyze_query(query)
         if not qterms:
             return Results()
@@ -461,6 +477,10 @@ class Index:
                 # The query names a place: a fact that does not mention it is about
                 # somewhere else, however well its other words match.
                 required.append(set(best))
+            elif measures and q.alts and q.alts[0][1] == 1.0 and q.alts[0][0] in self._unit_terms:
+                # The query names what is counted (visitors, households, yuan): a fact
+                # that does not mention it counts something else.
+                required.append(set(best))
             for f, (sim, weight, subj) in best.items():
                 cover[f] = cover.get(f, 0.0) + q.idf * sim
                 rank[f] = rank.get(f, 0.0) + q.idf * weight
@@ -483,7 +503,7 @@ class Index:
                 bonus += 0.4 * min(1.0, in_subject[f] / self._subject_len[f])
             bonus += 0.1 * self._intent_share(f, intents)
             # Users look figures up: between equals, the fact with a figure comes first.
-            bonus += 0.1 * (self._flags[f] & _FLAG_VALUE)
+            bonus += 0.2 * (self._flags[f] & _FLAG_VALUE)
             score = round(100.0 * (0.6 * coverage + 0.3 * rank[f] / total_idf + 0.1 * bonus), 1)
             if score >= min_score:
                 scored.append((score, f, coverage))
