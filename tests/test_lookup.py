@@ -63,6 +63,13 @@ def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -
         ("greater lizu alliance projects carried out", "greater-lizu-alliance-projects"),
         ("ex zhejiang governor", "zhejiang-li-qiang-premier"),
         ("yucun closed its cement plants", "yucun-mines-shut-down-2003"),
+        # "How many" is not answered by a fact that states no amount, even in words.
+        ("how many people live in hangzhou?", None),
+        ("lizu how many people live there", "lizu-residents"),
+        # Chinese goes through the glossary before phrases and question words are read.
+        ("杭州 人口多少", None),
+        ("余村 游客 多少", "yucun-visitors-2024"),
+        ("丽水 农业产业链 从业人数", "lishui-agricultural-chain-workers"),
     ],
 )
 def test_measures_other_places_and_everyday_words(runner, app, query: str, expected: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -70,11 +77,12 @@ def test_measures_other_places_and_everyday_words(runner, app, query: str, expec
     assert [r["id"] for r in rows] == ([expected] if expected else [])
 
 
-@pytest.mark.parametrize("name", ["extra-queries.jsonl", "heldout-queries.jsonl"])
+@pytest.mark.parametrize("name", ["extra-queries.jsonl", "heldout-queries.jsonl", "heldout2-queries.jsonl"])
 def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     """Our own queries of every kind (plain, typo, paraphrase, question, entity, zh, negative),
     written from the seeds without looking at the facts: held to the release aims.
-    (heldout-*: 150 queries written blind by a reviewer, the closest we have to the release set.)"""
+    (heldout-*, heldout2-*: written blind by reviewers, the closest we have to the release set;
+    heldout2 measured 85.5% top-1 and 85% negatives when it arrived, before any tuning.)"""
     base = open_base()
     outcomes = evaluate(base.index, read_cases(DATA / name))
     answerable = [o for o in outcomes if not o.case.none]

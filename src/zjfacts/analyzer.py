@@ -68,9 +68,10 @@ class Lexicon:
     @classmethod
     def build(cls, data: dict[str, Any], glossary: dict[str, str]) -> Lexicon:
         """Assemble from the parsed synonyms.toml and a base's glossary."""
-        # Proper names (the capitalised words of the glossary's English) are never stemmed:
-        # "Shaoxing" is not "shaox" + "-ing".
-        names = frozenset(w.casefold() for value in glossary.values() for w in re.findall(r"\b[A-Z][A-Za-z]+", value))
+        # Place and person names of the glossary's English that end like a participle are
+        # never stemmed: "Shaoxing" is not "shaox" + "-ing". Only those: a capitalised common
+        # word ("Villages" in a project's name) stays an ordinary word everywhere else.
+        names = frozenset(w.casefold() for value in glossary.values() for w in re.findall(r"\b[A-Z][a-z]+ing\b", value))
         lex = cls(
             stopwords=frozenset(str(data.get("stopwords", "")).split()),
             phrases={k.casefold(): v.casefold() for k, v in data.get("phrases", {}).items()},
@@ -131,9 +132,15 @@ class Lexicon:
         """Query terms; joined compounds and unstemmed words go to the two lists."""
         return analyze(text, self, joined, raw)
 
+    def english(self, text: str) -> str:
+        """Runs of Chinese characters replaced by their glossary English (see `segment`)."""
+        if not self.glossary or text.isascii():
+            return text
+        return _cjk().sub(lambda m: " " + " ".join(self.segment(m.group())) + " ", text)
+
     def intent_of(self, text: str) -> set[str]:
-        """The kinds of answer a query asks for ("when" -> date)."""
-        low = " " + re.sub(r"[^a-z ]+", " ", text.casefold()) + " "
+        """The kinds of answer a query asks for ("when", "什么时候" -> date)."""
+        low = " " + re.sub(r"[^a-z ]+", " ", self.english(text).casefold()) + " "
         return {kind for words, kind in self.intents.items() if f" {words} " in low}
 
     def segment(self, run: str) -> list[str]:
@@ -228,18 +235,19 @@ def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[
 
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold().translate(FOLD)
+    words = _ASCII_WORD
+    if not ascii_only:
+        # Chinese first, through the glossary, so its English meets the phrases below
+        # ("人均" -> "per capita" -> "percapita") like typed English does.
+        text = lex.english(text).casefold().translate(FOLD)
+        _cjk()  # compiles the CJK-aware word pattern
+        words = _compiled["word"]
     text = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
     # A short query is scanned for each phrase (cheaper than compiling the alternation);
     # a fact's long fields go through the compiled pattern once.
     pattern = lex.phrase_re() if len(text) > 80 or any(p in text for p in lex.phrases) else None
     if pattern is not None:
         text = pattern.sub(lambda m: " " + lex.phrases[m.group()] + " ", text)
-    words = _ASCII_WORD
-    if not ascii_only:
-        cjk = _cjk()
-        if lex.glossary and cjk.search(text):
-            text = cjk.sub(lambda m: " " + " ".join(lex.segment(m.group())) + " ", text).casefold()
-        words = _compiled["word"]
     out: list[str] = []
     for word in words.findall(text):
         if "." in word or not word.isascii():

@@ -34,7 +34,7 @@ from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 8  # bump when the file layout or the analyser changes
+FORMAT = 10  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -66,7 +66,9 @@ _MAXW = [max((w for bit, w in FIELD_WEIGHT.items() if mask & bit), default=0.0) 
 MEASURE_FACTS = 3  # a unit this many facts count in is a measure the base is about
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
-_FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON = 1, 2, 4
+_FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON, _FLAG_AMOUNT = 1, 2, 4, 8
+# A claim that states an amount, if only in words: "a few hundred residents", "thousands of".
+_AMOUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
 
 
 def lexicon_bytes() -> bytes:
@@ -202,7 +204,9 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
             source_pos[fact.source] = len(source_names)
             source_names.append(fact.source)
         source_of.append(source_pos[fact.source])
-        flag = _FLAG_VALUE if fact.value is not None else 0
+        flag = _FLAG_VALUE | _FLAG_AMOUNT if fact.value is not None else 0
+        if _AMOUNT.search(fact.claim):
+            flag |= _FLAG_AMOUNT
         if fact.unit in ("year", "years") or fact.as_of:
             flag |= _FLAG_DATE
         if person_topics.intersection(t.casefold() for t in fact.topics):
@@ -496,6 +500,8 @@ class Index:
                 continue
             if any(f not in place for place in required):
                 continue
+            if "value" in intents and not self._flags[f] & _FLAG_AMOUNT:
+                continue  # "how many ...?" is not answered by a fact that states no amount
             bonus = 0.0
             if pairs:
                 bonus += 0.4 * pairs.get(f, 0) / max(1, len(qterms) - 1)
