@@ -249,22 +249,28 @@ def analyze(text: str, lex: Lexicon, joined: list[str] | None = None, raw: list[
     if pattern is not None:
         text = pattern.sub(lambda m: " " + lex.phrases[m.group()] + " ", text)
     out: list[str] = []
+    if joined is None and raw is None:
+        # Facts: the same words come back thousands of times in a large base, so each word's
+        # terms are remembered (bounded: a base of unique words cannot grow the memo forever).
+        memo = lex._words
+        for word in words.findall(text):
+            terms = memo.get(word)
+            if terms is None:
+                if "." in word or not word.isascii():
+                    terms = (word,)
+                else:
+                    found: list[str] = []
+                    _expand_word(word, found, lex, None, None)
+                    terms = tuple(found)
+                if len(memo) < 200_000:
+                    memo[word] = terms
+            out.extend(terms)
+        return out
     for word in words.findall(text):
         if "." in word or not word.isascii():
             out.append(word)
             if raw is not None:
                 raw.append(word)
         else:
-            if joined is None and raw is None:
-                # Facts: the same words come back thousands of times in a large base.
-                terms = lex._words.get(word)
-                if terms is None:
-                    found: list[str] = []
-                    _expand_word(word, found, lex, None, None)
-                    terms = tuple(found)
-                    if len(lex._words) < 200_000:  # bounded: a base of unique words cannot grow it forever
-                        lex._words[word] = terms
-                out.extend(terms)
-            else:
-                _expand_word(word, out, lex, joined, raw)
+            _expand_word(word, out, lex, joined, raw)
     return out
