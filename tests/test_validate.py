@@ -65,3 +65,14 @@ def test_uncited_numbers_are_listed(runner, app, tmp_path: Path) -> None:  # typ
     assert result.exit_code == 1
     assert "a.txt:5: number 37 is not in any quote" in result.stdout
     assert "coverage: 2/3" in result.stderr
+
+
+def test_facts_that_cannot_be_read_are_counted(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A fact with no claim is a problem, and the summary says it was not counted among the facts."""
+    broken = TINY_BASE.replace('claim = "Alpha village grew fast."\n', "", 1)
+    assert broken != TINY_BASE
+    path = write_base(tmp_path, broken, {"a.txt": TINY_SEED})
+    result = runner.invoke(app, ["validate", "--facts", str(path)])
+    assert result.exit_code == 1
+    assert "has no claim" in result.stdout
+    assert "1 fact (1 more could not be read), 1 source: 1 problem" in result.stderr

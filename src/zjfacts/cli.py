@@ -329,7 +329,10 @@ def validate(
         _err(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
         failed = failed or bool(cov.uncited)
     noun = "problem" if len(report.problems) == 1 else "problems"
-    _err(f"{report.facts} facts, {report.sources} sources: {len(report.problems) or 'no'} {noun}")
+    skipped = f" ({report.skipped} more could not be read)" if report.skipped else ""
+    facts_n = f"{report.facts} fact" + ("s" if report.facts != 1 else "")
+    sources_n = f"{report.sources} source" + ("s" if report.sources != 1 else "")
+    _err(f"{facts_n}{skipped}, {sources_n}: {len(report.problems) or 'no'} {noun}")
     raise typer.Exit(1 if failed else 0)
 
 

@@ -173,11 +173,13 @@ class BaseHeader(Record):
 class FactBase(Record):
     """A whole base in memory: the header and its facts in file order."""
 
-    __slots__ = ("facts", "header")
+    __slots__ = ("facts", "header", "tables")
 
-    def __init__(self, header: BaseHeader, facts: list[Fact] | None = None) -> None:
+    def __init__(self, header: BaseHeader, facts: list[Fact] | None = None, tables: int | None = None) -> None:
         self.header = header
         self.facts: list[Fact] = facts if facts is not None else []
+        # [[facts]] tables in the file: more than len(facts) when some could not be built
+        self.tables = len(self.facts) if tables is None else tables
 
     @property
     def path(self) -> Path:
@@ -441,4 +443,4 @@ def load_base(path: Path, problems: list[Problem] | None = None) -> FactBase:
     header, data, offsets = read_header(path)
     if problems is not None:
         problems.extend(header.problems)
-    return FactBase(header, list(iter_facts(path, data, offsets, problems)))
+    return FactBase(header, list(iter_facts(path, data, offsets, problems)), tables=len(offsets))

@@ -46,6 +46,7 @@ class Report:
     sources: int
     problems: tuple[Problem, ...]
     coverage: Coverage | None = None
+    skipped: int = 0  # fact tables too broken to check past their first problem
 
 
 def validate(path: Path, *, coverage: bool = False) -> Report:
@@ -57,7 +58,8 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
     loaded = _check_sources(base, seeds, problems)
     spans = _check_facts(base, loaded, problems)
     cover = _coverage(base, loaded, spans) if coverage else None
-    return Report(len(base.facts), len(base.sources), tuple(problems), cover)
+    skipped = max(0, base.tables - len(base.facts))
+    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped)
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
