@@ -66,3 +66,20 @@ def test_work_registered_for_exit_still_runs(tmp_path: Path) -> None:
     proc = _run(code=code)
     assert proc.returncode == 0 and json.loads(proc.stdout)
     assert mark.read_text() == "yes"
+
+
+def test_ctrl_c_while_loading_exits_130_quietly() -> None:
+    """Ctrl-C before the command line has loaded (and installed its own handler): 130, no traceback."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'zjfacts.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['zjfacts', 'lookup', 'lizu']\n"
+        "from zjfacts.__main__ import main\n"
+        "main()\n"
+    )
+    proc = _run(code=code)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")

@@ -44,8 +44,10 @@ def main() -> None:
 
         sys.stdout.write(f"zjfacts {__version__}\n")
         _exit(0)
-    from zjfacts.cli import main as run
-
+    try:
+        from zjfacts.cli import main as run  # installs the Ctrl-C handler once loaded
+    except KeyboardInterrupt:
+        _exit(130)
     try:
         run()
     except SystemExit as e:
