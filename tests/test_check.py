@@ -58,6 +58,10 @@ def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # typ
         # inside the place (a restaurant's shareholder households), not the place itself.
         ("Lizu has 500 households.", "unverified"),
         ("Pea Flower Country Kitchen was funded by 43 households.", "contradicted"),
+        # The day of a full date is checked with its month and year.
+        ("Xi Jinping visited Lizu on September 2, 2023.", "contradicted"),
+        ("On 1 September 2023, Xi Jinping visited Lizu.", "contradicted"),
+        ("Xi Jinping visited Lizu on 20 September 2023.", "supported"),
     ],
 )  # fmt: skip
 def test_dates_spelled_counts_and_what_is_counted(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
@@ -163,3 +167,27 @@ def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
     """No statement and no file, or both: exit 2."""
     assert runner.invoke(app, ["check"]).exit_code == 2
     assert runner.invoke(app, ["check", "x 5", "--file", "-"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # A true spelled-out count does not vouch for a year its fact does not give.
+        "Lizu has given rise to seventy-three startup projects since launching its village CEO model in 2015.",
+        "Pea Flower Country Kitchen in Lizu was jointly funded by thirty-four households in 2010.",
+    ],
+)
+def test_a_true_count_does_not_carry_a_wrong_year(runner, app, statement: str) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
+    assert out["verdict"] != "supported", out["reason"]
+
+
+def test_a_number_after_a_month_without_a_year_is_a_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """ "In May 5 villages joined": 5 is a count, not the fifth of May."""
+    out = json.loads(runner.invoke(app, ["check", "In May 5 villages joined the Greater Yucun.", "--json"]).stdout)
+    assert out["reason"] != "no figure to check"
+
+
+def test_dates_are_said_as_dates(runner, app) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(runner.invoke(app, ["check", "Xi Jinping visited Lizu on September 2, 2023.", "--json"]).stdout)
+    assert out["reason"].startswith("the source says 2023-09-20 (000_ba4d558163489fd9.txt:11), not 2023-09-02")

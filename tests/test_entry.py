@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def _run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ZJFACTS_FACTS"}
@@ -83,3 +85,38 @@ def test_ctrl_c_while_loading_exits_130_quietly() -> None:
     )
     proc = _run(code=code)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["lookup", "lizu", "income", "--json"], ["list"]])
+def test_a_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
+    """Output to a full device: `error: cannot write the output: ...`, exit 2, no traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ZJFACTS_FACTS", "PYTHONUNBUFFERED")}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "zjfacts", *args], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "error: cannot write the output: No space left on device\n"
+
+
+def test_closed_stderr_and_closed_pipes_keep_the_exit_code() -> None:
+    """No stderr at all, or a reader that leaves at once: the exit code is still the command's."""
+    env = {k: v for k, v in os.environ.items() if k != "ZJFACTS_FACTS"}
+    for args, want in ((["--version"], 0), (["nosuchcommand"], 2), (["lookup", "lizu", "income"], 0)):
+        proc = subprocess.run(
+            [sys.executable, "-m", "zjfacts", *args],
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            close_fds=True,
+        )
+        assert proc.returncode == want
+    closed = subprocess.run(
+        f"{sys.executable} -m zjfacts --version 2>&-; echo rc=$?", shell=True, capture_output=True, text=True, env=env
+    )
+    assert closed.stdout.endswith("rc=0\n")
+    piped = subprocess.run(
+        f"{sys.executable} -m zjfacts --version | true", shell=True, capture_output=True, text=True, env=env
+    )
+    assert "Traceback" not in piped.stderr

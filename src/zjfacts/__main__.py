@@ -21,18 +21,36 @@ from typing import NoReturn
 def _exit(code: object) -> NoReturn:
     """Flush what was printed and end the process without tearing the interpreter down."""
     if isinstance(code, str):  # sys.exit("message"): printed, exit 1, as Python does
-        sys.stderr.write(code + "\n")
+        _say(code)
         code = 1
     elif code is None:
         code = 0
     elif not isinstance(code, int):
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:  # noqa: SIM105 - contextlib is one import more on the --version path
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader
-            pass
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader has gone (`| head`): nothing more can reach it, and that is fine
+    except (OSError, ValueError) as e:
+        # A full disk or a file size limit: the output is incomplete, so the command failed.
+        _say(f"error: cannot write the output: {getattr(e, 'strerror', None) or e}")
+        code = code or 2
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code & 0xFF)
+
+
+def _say(line: str) -> None:
+    """A line on stderr, if there is one to write to."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(line + "\n")
+    except (OSError, ValueError):
+        pass
 
 
 def main() -> None:
@@ -42,7 +60,13 @@ def main() -> None:
         # Shell prompts and version checks call this often: answered before Typer is imported.
         from zjfacts import __version__
 
-        sys.stdout.write(f"zjfacts {__version__}\n")
+        try:
+            sys.stdout.write(f"zjfacts {__version__}\n")
+        except BrokenPipeError:
+            pass  # `zjfacts --version | true`: nobody wanted it
+        except (OSError, ValueError) as e:
+            _say(f"error: cannot write the output: {getattr(e, 'strerror', None) or e}")
+            _exit(2)
         _exit(0)
     try:
         from zjfacts.cli import main as run  # installs the Ctrl-C handler once loaded

@@ -84,6 +84,7 @@ class Verdict:
 class _Figure:
     quantity: Quantity
     month: int | None  # "July 2020" -> 7
+    day: int | None = None  # "September 20, 2023" -> 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +102,38 @@ class _Finding:
         return f"{self.text}{self.after} [{self.cite}]" if self.cite else self.text + self.after
 
 
+_DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?,?\s+\d{4}\b")
+
+
 def _is_day(statement: str, q: Quantity) -> bool:
-    """The day of a date ("September 20, 2023", "20 September"): part of when, not a figure."""
+    """The day of a full date ("September 20, 2023", "20 September 2023"): it belongs to the
+    year's figure, not a figure of its own. Without a year after it ("In May 5 villages
+    joined") the number stays a figure."""
     text = statement[q.start : q.end].strip()
     if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
         return False
     before = _MONTH_BEFORE.search(statement[: q.start])
-    after = q.noun.split()[:1]
-    return bool(before and before.group(1).lower() in _MONTHS) or bool(after and after[0] in _MONTHS)
+    if before and before.group(1).lower() in _MONTHS and _YEAR_AFTER.match(statement, q.end):
+        return True
+    after = _DAY_MONTH_YEAR.match(statement, q.end)
+    return bool(after and after.group(1).lower() in _MONTHS)
+
+
+_MONTH_DAY_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+$", re.IGNORECASE)
+_DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
+
+
+def _day_before(statement: str, q: Quantity) -> int | None:
+    """The day of a full date ending in this year: "September 20, 2023", "20 September 2023"."""
+    head = statement[: q.start]
+    m = _MONTH_DAY_BEFORE.search(head)
+    if m and m.group(1).lower() in _MONTHS:
+        return int(m.group(2))
+    m = _DAY_MONTH_BEFORE.search(head)
+    if m and m.group(2).lower() in _MONTHS:
+        return int(m.group(1))
+    return None
 
 
 def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
@@ -127,7 +152,8 @@ def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
         return [_Figure(q, None) for q in others], [int(q.value) for q in years]
     # Only years, or years beside spelled-out counts ("the five villages set up a company
     # in 2019"): the years are the claims; the words are checked too but rarely decide.
-    return [*(_Figure(q, _month_before(statement, q)) for q in years), *(_Figure(q, None) for q in others)], []
+    dated = [_Figure(q, _month_before(statement, q), _day_before(statement, q)) for q in years]
+    return [*dated, *(_Figure(q, None) for q in others)], []
 
 
 def _month_before(statement: str, q: Quantity) -> int | None:
@@ -143,6 +169,15 @@ def _subject_head(terms: list[str]) -> list[str]:
 
 def _fact_years(fact: Fact) -> set[int]:
     return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+
+
+def _dated_in(finding: _Finding, years: list[int]) -> bool:
+    return bool(finding.evidence) and bool(_fact_years(finding.evidence[0].fact).intersection(years))
+
+
+def _fact_day(fact: Fact) -> int | None:
+    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
+    return int(m.group(1)) if m else None
 
 
 def _fact_month(fact: Fact) -> int | None:
@@ -271,7 +306,9 @@ def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int 
         # villages set up a company in 2019".
         years = [int(f.quantity.value) for f in figures if f.quantity.unit == "year"]
         as_counts = [_check_figure(checker, f, years) for f in counts]
-        if all(f.status is Status.supported for f in as_counts):
+        # The count's own fact must be dated in those years: an undated fact would let any
+        # year through ("73 startups since launching in 2015" when the launch was in 2020).
+        if all(f.status is Status.supported and _dated_in(f, years) for f in as_counts):
             findings, spelled = as_counts, [False] * len(as_counts)
     if not all(spelled):
         # "in the first three quarters", "two years ago": a spelled-out number beside
@@ -292,7 +329,7 @@ def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int 
 
 
 def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) -> _Finding:
-    said = _said(figure.quantity)
+    said = _said(figure.quantity, figure.month, figure.day)
     clause = checker.clause_terms(figure)
     same: list[tuple[float, float, Match]] = []
     for match in checker.candidates(figure):
@@ -318,10 +355,10 @@ def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) 
         agrees, note = _agrees(figure, match.fact)
         if agrees:
             return _Finding(
-                Status.supported, f"the source says {_says(match.fact)}", (match,), checker.cite(match), note
+                Status.supported, f"the source says {_says(match.fact, figure)}", (match,), checker.cite(match), note
             )
     best = ranked[0]
-    says = f"the source says {_says(best.fact)}"
+    says = f"the source says {_says(best.fact, figure)}"
     if _open_ended(best.fact, figure.quantity):
         after = f", which neither confirms nor rules out {said}"
         return _Finding(Status.unverified, says, (best,), checker.cite(best), after)
@@ -337,6 +374,9 @@ def _agrees(figure: _Figure, fact: Fact) -> tuple[bool, str]:
             return False, ""
         month = _fact_month(fact)
         if figure.month and month and figure.month != month:
+            return False, ""
+        day = _fact_day(fact)
+        if figure.day and day and figure.day != day:
             return False, ""
         return True, ""
     kind = q.bound_kind
@@ -392,15 +432,19 @@ def _bound(fact: Fact) -> str | None:
     return bound_kind(fact.bound)
 
 
-def _said(q: Quantity) -> str:
+def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
     from zjfacts.render import value_text
 
+    if q.unit == "year" and month:  # a date as the sources' as_of writes it: 2023-09-20
+        return f"{int(q.value)}-{month:02d}" + (f"-{day:02d}" if day else "")
     return value_text(q.value, q.unit, q.bound) or format_number(q.value)
 
 
-def _says(fact: Fact) -> str:
+def _says(fact: Fact, figure: _Figure | None = None) -> str:
     from zjfacts.render import value_text
 
+    if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
+        return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
     return value_text(fact.value, fact.unit, fact.bound)
 
 

@@ -7,6 +7,7 @@ run, and evaluating them from strings cost more than the whole command line's pa
 """
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -553,23 +554,44 @@ def _app_for(argv: list[str]) -> typer.Typer:
     return app
 
 
+# What writing to a full disk, past a size limit or to a failing device raises.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT})
+
+
+def _cannot_write(e: OSError) -> int:
+    """The output could not be written: say so in one line; the command failed (exit 2)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"error: cannot write the output: {e.strerror or e}\n")
+    return 2
+
+
 def main() -> None:
-    """Run the app: Ctrl-C exits 130 and a closed pipe exits quietly, no traceback."""
+    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
     signal.signal(signal.SIGINT, _interrupted)
     code: int | str | None = 0
+    lost = False  # stdout can take no more: a closed pipe or a full disk
     try:
         _app_for(sys.argv[1:])(prog_name="zjfacts")
     except SystemExit as e:
         code = e.code
     except BrokenPipeError:
-        code = 141
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        code = 141
-    if code == 141:
-        # Nobody reads stdout any more: point it at /dev/null so the interpreter's final
-        # flush does not complain either.
+        code, lost = 141, True
+    except OSError as e:
+        if e.errno not in _OUTPUT_ERRORS:
+            raise
+        code, lost = _cannot_write(e), True
+    if not lost:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            code, lost = 141, True
+        except OSError as e:
+            if e.errno not in _OUTPUT_ERRORS:
+                raise
+            code, lost = _cannot_write(e), True
+    if lost:
+        # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
+        # tries to write the rest again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     sys.exit(code)

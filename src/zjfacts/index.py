@@ -34,7 +34,7 @@ from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
 
-FORMAT = 10  # bump when the file layout or the analyser changes
+FORMAT = 11  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -63,7 +63,8 @@ FIELD_WEIGHT = {
 # Best field weight for every combination of field bits.
 _MAXW = [max((w for bit, w in FIELD_WEIGHT.items() if mask & bit), default=0.0) for mask in range(256)]
 
-MEASURE_FACTS = 3  # a unit this many facts count in is a measure the base is about
+MEASURE_FACTS = 3  # a unit this many facts count in is a measure the base is about...
+MEASURE_SHARE = 0.1  # ...unless more than this share of all facts have the word at all
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
 _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON, _FLAG_AMOUNT = 1, 2, 4, 8
@@ -247,9 +248,14 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         "lexicon": lex.to_state(),
         "ids": "\n".join(ids),
         "place_terms": place_terms,
-        # What the base counts again and again (visitors, yuan, households): a query naming
-        # one of these asks for that measure. A unit a fact or two use ("models") is a word.
-        "unit_terms": sorted(t for t, c in unit_counts.items() if c >= MEASURE_FACTS),
+        # What the base counts in again and again (visitors, km²): a query naming one of
+        # these asks for that measure. Not a unit a fact or two use ("models": a mere word),
+        # nor a word in a large share of all facts ("village", "people": part of names).
+        "unit_terms": sorted(
+            t
+            for t, c in unit_counts.items()
+            if c >= MEASURE_FACTS and len(postings.get(t, ())) <= MEASURE_SHARE * max(1, n)
+        ),
         "unknown_idf": math.log(1 + (n + 0.5) / 0.5),
     }
     blob = marshal.dumps(head)
