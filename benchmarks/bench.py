@@ -265,8 +265,9 @@ LEAN_FLOOR = "import gc, os; gc.disable(); import typer; os._exit(0)"
 
 
 def info_ratio(name: str, cmd: Command, floor: Command) -> Goal:
+    result = "info" if not (cmd.failed or floor.failed) else verdict(True, (cmd, floor))
     return Goal(name, f"{cmd.median:.1f}", f"{floor.median:.1f}", f"{cmd.median / floor.median:.2f}", "report",
-                "info")  # fmt: skip
+                result)  # fmt: skip
 
 
 def startup_goals(runs: int, cache: Path) -> list[Goal]:
