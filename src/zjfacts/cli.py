@@ -565,30 +565,29 @@ def _cannot_write(e: OSError) -> int:
     return 2
 
 
-def main() -> None:
-    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
-    signal.signal(signal.SIGINT, _interrupted)
-    code: int | str | None = 0
-    lost = False  # stdout can take no more: a closed pipe or a full disk
+def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
+    """Run `action`; return its exit code, and whether stdout can take no more (a closed
+    pipe, a full disk)."""
     try:
-        _app_for(sys.argv[1:])(prog_name="zjfacts")
+        action()
     except SystemExit as e:
-        code = e.code
+        return e.code, False
     except BrokenPipeError:
-        code, lost = 141, True
+        return 141, True
     except OSError as e:
         if e.errno not in _OUTPUT_ERRORS:
             raise
-        code, lost = _cannot_write(e), True
+        return _cannot_write(e), True
+    return 0, False
+
+
+def main() -> None:
+    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
+    signal.signal(signal.SIGINT, _interrupted)
+    code, lost = _guarded(lambda: _app_for(sys.argv[1:])(prog_name="zjfacts"))
     if not lost:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            code, lost = 141, True
-        except OSError as e:
-            if e.errno not in _OUTPUT_ERRORS:
-                raise
-            code, lost = _cannot_write(e), True
+        flushed, lost = _guarded(sys.stdout.flush)
+        code = flushed if lost else code
     if lost:
         # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
         # tries to write the rest again.
