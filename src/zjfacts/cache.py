@@ -19,8 +19,8 @@ from typing import Any
 
 from zjfacts import __version__
 from zjfacts.errors import FactFileError
-from zjfacts.facts import iter_facts, read_bytes, read_header
-from zjfacts.index import FORMAT, Index, IndexFormatError, build_index, lexicon_bytes, load_lexicon_data
+from zjfacts.facts import read_bytes, read_header
+from zjfacts.index import FORMAT, Index, IndexFormatError, build_index_from, lexicon_bytes, load_lexicon_data
 
 __all__ = ["cache_dir", "cache_disabled", "open_index"]
 
@@ -104,7 +104,7 @@ def _build_in_memory(path: Path, lexicon_data: dict[str, Any]) -> Index:
 def _build_from(path: Path, data: bytes, lexicon_data: dict[str, Any]) -> Index:
     header, data, offsets = read_header(path, data)
     buf = io.BytesIO()
-    build_index(header, iter_facts(path, data, offsets), buf, lexicon_data)
+    build_index_from(header, path, data, offsets, buf, lexicon_data)
     return Index(buf.getbuffer())
 
 
@@ -134,7 +134,7 @@ def _write(folder: Path, target: Path, path: Path, data: bytes, lexicon_data: di
     try:
         with os.fdopen(fd, "w+b") as out:
             header, data, offsets = read_header(path, data)
-            build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
+            build_index_from(header, path, data, offsets, out, lexicon_data)
             out.flush()
         os.replace(tmp, target)
         return target

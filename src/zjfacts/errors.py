@@ -21,7 +21,7 @@ class FactFileError(ZjfactsError):
         if line and column:
             where += f":{column}"
         super().__init__(f"{where}: {msg}")
-        self.path, self.line, self.column = Path(path), line, column
+        self.path, self.line, self.column, self.msg = Path(path), line, column, msg
 
 
 class InputError(ZjfactsError):

@@ -6,6 +6,7 @@ memory and every fact knows its line in facts.toml for messages.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -379,8 +380,16 @@ def _make_fact(raw: dict[str, Any], line: int) -> Fact:
     )
 
 
-def _raw_facts(path: Path, data: bytes, offsets: list[tuple[int, int]]) -> Iterator[tuple[dict[str, Any], int]]:
-    """(raw table, line) for every fact, parsed a chunk at a time."""
+class Unsplittable(Exception):
+    """A run of facts could not be read on its own: its [[facts]] lines are not all facts (one
+    sits inside a multi-line string), or the file has other tables between them."""
+
+
+def _raw_facts(
+    path: Path, data: bytes, offsets: list[tuple[int, int]], end: int | None = None, run: bool = False
+) -> Iterator[tuple[dict[str, Any], int]]:
+    """(raw table, line) for every fact, parsed a chunk at a time. When the chunks do not
+    read cleanly the file is read whole instead (or, for a `run` of the facts, Unsplittable)."""
     if not offsets:
         whole = _toml(_decode(data, path, 1), path, 1)
         facts = whole.get("facts", [])
@@ -389,17 +398,23 @@ def _raw_facts(path: Path, data: bytes, offsets: list[tuple[int, int]]) -> Itera
         for raw in facts:
             yield raw, 0
         return
-    bounds = [o for o, _ in offsets] + [len(data)]
+    bounds = [o for o, _ in offsets] + [len(data) if end is None else end]
     for start in range(0, len(offsets), _CHUNK):
         stop = min(start + _CHUNK, len(offsets))
         first_line = offsets[start][1]
-        doc = _toml(_decode(data[bounds[start] : bounds[stop]], path, first_line), path, first_line)
+        try:
+            doc = _toml(_decode(data[bounds[start] : bounds[stop]], path, first_line), path, first_line)
+        except FactFileError:
+            doc = {}  # maybe a chunk cut inside a string: the whole file's reading decides
         facts = doc.get("facts")
         extra = set(doc) - {"facts"}
         if extra or not isinstance(facts, list) or len(facts) != stop - start:
-            # A [[facts]] line inside a multi-line string, or tables between facts:
-            # the chunked reading cannot tell facts apart, so read the file whole.
-            yield from _whole(path, data, offsets)
+            # A [[facts]] line inside a multi-line string, or tables between facts: the
+            # chunked reading cannot tell facts apart, so read the file whole, from where
+            # the chunks stopped agreeing.
+            if run:
+                raise Unsplittable
+            yield from itertools.islice(_whole(path, data, offsets), start, None)
             return
         for raw, (_, line) in zip(facts, offsets[start:stop], strict=True):
             yield raw, line
@@ -414,12 +429,18 @@ def _whole(path: Path, data: bytes, offsets: list[tuple[int, int]]) -> Iterator[
 
 
 def iter_facts(
-    path: Path, data: bytes, offsets: list[tuple[int, int]], problems: list[Problem] | None = None
+    path: Path,
+    data: bytes,
+    offsets: list[tuple[int, int]],
+    problems: list[Problem] | None = None,
+    end: int | None = None,
+    run: bool = False,
 ) -> Iterator[Fact]:
     """Facts in file order. Strict (problems=None): raise on the first schema problem;
-    collecting: record problems and skip facts that cannot be built."""
+    collecting: record problems and skip facts that cannot be built. With `run`, `offsets`
+    are a run of the base's facts ending at byte `end`, read on their own or Unsplittable."""
     where = str(path)
-    for raw, line in _raw_facts(path, data, offsets):
+    for raw, line in _raw_facts(path, data, offsets, end, run):
         if not isinstance(raw, dict):
             problem = Problem(where, line or None, "each fact must be a table")
             if problems is None:

@@ -20,16 +20,19 @@ import io
 import itertools
 import marshal
 import math
+import os
 import re
 import struct
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from zjfacts._data import package_file
 from zjfacts._record import Record
 from zjfacts.analyzer import Lexicon
+from zjfacts.errors import FactFileError
 from zjfacts.facts import BaseHeader, Fact, Source
 
 __all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
@@ -69,6 +72,7 @@ SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
 _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON, _FLAG_AMOUNT = 1, 2, 4, 8
 # A claim that states an amount, if only in words: "a few hundred residents", "thousands of".
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 _AMOUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
 
 
@@ -171,21 +175,26 @@ def _field_terms(lex: Lexicon, text: str) -> list[list[str]]:
     return [lex.terms(part) for part in text.split(" ; ")] if text else []
 
 
-def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
-    """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
-    lex = Lexicon.build(lexicon_data, header.glossary)
-    person_topics = frozenset(t.casefold() for t in lexicon_data.get("person_topics", ()))
-    out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
-    postings: dict[str, array[int]] = {}
-    offsets = array("Q", [out.tell()])
-    source_names: list[str] = list(header.sources)
-    source_pos = {name: i for i, name in enumerate(source_names)}
-    source_of = array("H")
-    flags = bytearray()
-    subject_len = bytearray()
-    ids: list[str] = []
-    unit_counts: dict[str, int] = {}
-    for position, fact in enumerate(facts):
+class _Run:
+    """The index entries of a run of facts in base order: the whole base, or one half of it
+    while another process analyses the other half. Records go to `write` as they come."""
+
+    def __init__(self, lex: Lexicon, person_topics: frozenset[str], start: int, write: Any, tell: Any) -> None:
+        self.lex, self.person_topics = lex, person_topics
+        self.start = self.position = start
+        self.write, self.tell = write, tell
+        self.postings: dict[str, array[int]] = {}
+        self.offsets = array("Q", [tell()])
+        self.sources: list[str] = []
+        self.source_of = array("H")
+        self._source_pos: dict[str, int] = {}
+        self.flags = bytearray()
+        self.subject_len = bytearray()
+        self.ids: list[str] = []
+        self.unit_counts: dict[str, int] = {}
+
+    def add(self, fact: Fact) -> None:
+        lex, position = self.lex, self.position
         masks: dict[str, int] = {}
         for bit, text in _fact_fields(fact):
             for segment in _field_terms(lex, text):
@@ -194,32 +203,181 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
                     if i and bit not in (QUOTE, ASOF):
                         pair = segment[i - 1] + " " + term
                         masks[pair] = masks.get(pair, 0) | bit
+        postings = self.postings
         for term, mask in masks.items():
             plist = postings.get(term)
             if plist is None:
                 plist = postings[term] = array("I")
             plist.append(position << 8 | mask)
-        out.write(_record(fact))
-        offsets.append(out.tell())
-        if fact.source not in source_pos:
-            source_pos[fact.source] = len(source_names)
-            source_names.append(fact.source)
-        source_of.append(source_pos[fact.source])
+        self.write(_record(fact))
+        self.offsets.append(self.tell())
+        if fact.source not in self._source_pos:
+            self._source_pos[fact.source] = len(self.sources)
+            self.sources.append(fact.source)
+        self.source_of.append(self._source_pos[fact.source])
         flag = _FLAG_VALUE | _FLAG_AMOUNT if fact.value is not None else 0
         if _AMOUNT.search(fact.claim):
             flag |= _FLAG_AMOUNT
         if fact.unit in ("year", "years") or fact.as_of:
             flag |= _FLAG_DATE
-        if person_topics.intersection(t.casefold() for t in fact.topics):
+        if self.person_topics.intersection(t.casefold() for t in fact.topics):
             flag |= _FLAG_PERSON
-        flags.append(flag)
+        self.flags.append(flag)
         # "Jin Jing (Lizu village CEO)": the parenthesis qualifies; the subject is the name.
-        subject_len.append(min(255, len(set(lex.terms(re.sub(r"\([^)]*\)", " ", fact.subject)))) or 1))
-        ids.append(fact.id)
+        self.subject_len.append(min(255, len(set(lex.terms(_PARENTHESIS.sub(" ", fact.subject)))) or 1))
+        self.ids.append(fact.id)
         if fact.unit and fact.unit not in ("year", "years"):
             for term in set(lex.terms(fact.unit)):
-                unit_counts[term] = unit_counts.get(term, 0) + 1
-    n = len(ids)
+                self.unit_counts[term] = self.unit_counts.get(term, 0) + 1
+        self.position += 1
+
+    def state(self, records: bytes) -> tuple[Any, ...]:
+        """Plain data (marshal-able) for the process that merges the halves."""
+        return (
+            self.start,
+            self.position,
+            {term: plist.tobytes() for term, plist in self.postings.items()},
+            self.offsets.tobytes(),
+            records,
+            self.sources,
+            self.source_of.tobytes(),
+            bytes(self.flags),
+            bytes(self.subject_len),
+            self.ids,
+            self.unit_counts,
+        )
+
+    def extend(self, state: tuple[Any, ...]) -> None:
+        """Append the other half's entries (its positions already follow this run's)."""
+        start, end, postings, offsets, records, sources, source_of, flags, subject_len, ids, units = state
+        if start != self.position:
+            raise ValueError("the halves do not meet")
+        for term, data in postings.items():
+            plist = self.postings.get(term)
+            if plist is None:
+                plist = self.postings[term] = array("I")
+            plist.frombytes(data)
+        base = self.tell()
+        self.write(records)
+        relative = array("Q")
+        relative.frombytes(offsets)
+        self.offsets.extend(base + o for o in relative[1:])
+        local = array("H")
+        local.frombytes(source_of)
+        mapping = []
+        for name in sources:
+            if name not in self._source_pos:
+                self._source_pos[name] = len(self.sources)
+                self.sources.append(name)
+            mapping.append(self._source_pos[name])
+        self.source_of.extend(mapping[i] for i in local)
+        self.flags += flags
+        self.subject_len += subject_len
+        self.ids.extend(ids)
+        for term, count in units.items():
+            self.unit_counts[term] = self.unit_counts.get(term, 0) + count
+        self.position = end
+
+
+def _lexicon_for(header: BaseHeader, lexicon_data: dict[str, Any]) -> tuple[Lexicon, frozenset[str]]:
+    lex = Lexicon.build(lexicon_data, header.glossary)
+    return lex, frozenset(t.casefold() for t in lexicon_data.get("person_topics", ()))
+
+
+def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
+    """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
+    lex, person_topics = _lexicon_for(header, lexicon_data)
+    out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
+    run = _Run(lex, person_topics, 0, out.write, out.tell)
+    for name in header.sources:  # the sources table's order first, as the base states them
+        run._source_pos[name] = len(run.sources)
+        run.sources.append(name)
+    for fact in facts:
+        run.add(fact)
+    _finish(header, lex, run, out)
+
+
+PARALLEL_MIN = 20_000  # facts: below this, a second process costs more than it saves
+
+
+def build_index_from(
+    header: BaseHeader,
+    path: Path,
+    data: bytes,
+    offsets: list[tuple[int, int]],
+    out: IO[bytes],
+    lexicon_data: dict[str, Any],
+) -> None:
+    """Build the index of a base read as bytes. A large base is analysed in two halves at once,
+    the second in a forked process, when the machine has a second core; the index is the same."""
+    from zjfacts.facts import Unsplittable, iter_facts
+
+    if len(offsets) < PARALLEL_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
+        return
+    half = len(offsets) // 2
+    first, second = offsets[:half], offsets[half:]
+    lex, person_topics = _lexicon_for(header, lexicon_data)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the second half, in the child: analyse, hand the entries over, leave
+        try:
+            os.close(reader)
+            try:
+                records = bytearray()
+                run = _Run(lex, person_topics, half, records.extend, records.__len__)
+                for fact in iter_facts(path, data, second, run=True):
+                    run.add(fact)
+                payload = marshal.dumps(("ok", run.state(bytes(records))))
+            except Unsplittable:
+                payload = marshal.dumps(("redo", None))
+            except FactFileError as e:
+                payload = marshal.dumps(("error", (str(e.path), e.line, e.msg, e.column)))
+            except BaseException:  # anything else: the parent does this half itself
+                payload = marshal.dumps(("redo", None))
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)  # never return into the parent's code
+    os.close(writer)
+    try:
+        out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
+        run = _Run(lex, person_topics, 0, out.write, out.tell)
+        for name in header.sources:
+            run._source_pos[name] = len(run.sources)
+            run.sources.append(name)
+        try:
+            for fact in iter_facts(path, data, first, end=second[0][0], run=True):
+                run.add(fact)
+        except Unsplittable:
+            run.position = -1  # read the whole file below
+        with os.fdopen(reader, "rb") as pipe:
+            reader = -1
+            try:
+                kind, state = marshal.loads(pipe.read())
+            except (EOFError, ValueError, TypeError):  # the child died mid-way
+                kind, state = "redo", None
+    finally:
+        if reader != -1:
+            os.close(reader)
+            os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    if kind == "error" and run.position == half:
+        raise FactFileError(*state)
+    if kind != "ok" or run.position != half:
+        # The halves did not split cleanly ([[facts]] inside a string) or the child failed:
+        # build the whole index here, as a small base is built.
+        out.seek(0)
+        out.truncate()
+        build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
+        return
+    run.extend(state)
+    _finish(header, lex, run, out)
+
+
+def _finish(header: BaseHeader, lex: Lexicon, run: _Run, out: IO[bytes]) -> None:
+    postings = run.postings
+    n = len(run.ids)
     names = sorted(postings)
     idfs, starts, dfs = array("d"), array("Q"), array("I")
     place_terms: list[str] = []
@@ -238,22 +396,22 @@ def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexic
         "idf": idfs.tobytes(),
         "starts": starts.tobytes(),
         "df": dfs.tobytes(),
-        "offsets": offsets.tobytes(),
-        "source_of": source_of.tobytes(),
-        "flags": bytes(flags),
-        "subject_len": bytes(subject_len),
-        "sources": [_source_state(header.sources.get(name), name) for name in source_names],
+        "offsets": run.offsets.tobytes(),
+        "source_of": run.source_of.tobytes(),
+        "flags": bytes(run.flags),
+        "subject_len": bytes(run.subject_len),
+        "sources": [_source_state(header.sources.get(name), name) for name in run.sources],
         "seeds_dir": str(header.seeds_dir),
         "path": str(header.path),
         "lexicon": lex.to_state(),
-        "ids": "\n".join(ids),
+        "ids": "\n".join(run.ids),
         "place_terms": place_terms,
         # What the base counts in again and again (visitors, km²): a query naming one of
         # these asks for that measure. Not a unit a fact or two use ("models": a mere word),
         # nor a word in a large share of all facts ("village", "people": part of names).
         "unit_terms": sorted(
             t
-            for t, c in unit_counts.items()
+            for t, c in run.unit_counts.items()
             if c >= MEASURE_FACTS and len(postings.get(t, ())) <= MEASURE_SHARE * max(1, n)
         ),
         "unknown_idf": math.log(1 + (n + 0.5) / 0.5),
