@@ -99,3 +99,26 @@ def test_a_false_facts_line_past_the_first_chunk_repeats_no_fact(tmp_path: Path)
     path = write_base(tmp_path, '[sources."a.txt"]\n\n' + "\n".join(blocks), {"a.txt": "q\n"})
     _header, data, offsets = read_header(path, read_bytes(path))
     assert [f.id for f in iter_facts(path, data, offsets)] == [f"f{i}" for i in range(2500)]
+
+
+def test_no_second_process_means_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fork() failing (a process limit, no memory): the index is built in this process."""
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    path = ROOT / "facts.toml"
+    data = read_bytes(path)
+    header, data, offsets = read_header(path, data)
+    lexicon = index.load_lexicon_data()
+    single = io.BytesIO()
+    index.build_index(header, iter_facts(path, data, offsets), single, lexicon)
+    monkeypatch.setattr(index, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "fork", no_fork)
+    fds = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").exists() else None
+    split = io.BytesIO()
+    index.build_index_from(header, path, data, offsets, split, lexicon)
+    assert _content(split) == _content(single)
+    if fds is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds  # the pipe was closed

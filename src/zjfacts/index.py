@@ -16,6 +16,7 @@ Two numbers per fact:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import marshal
@@ -231,7 +232,7 @@ class _Run:
                 self.unit_counts[term] = self.unit_counts.get(term, 0) + 1
         self.position += 1
 
-    def state(self, records: bytes) -> tuple[Any, ...]:
+    def state(self, records: bytes | bytearray) -> tuple[Any, ...]:
         """Plain data (marshal-able) for the process that merges the halves."""
         return (
             self.start,
@@ -318,28 +319,13 @@ def build_index_from(
     half = len(offsets) // 2
     first, second = offsets[:half], offsets[half:]
     lex, person_topics = _lexicon_for(header, lexicon_data)
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the second half, in the child: analyse, hand the entries over, leave
-        try:
-            os.close(reader)
-            try:
-                records = bytearray()
-                run = _Run(lex, person_topics, half, records.extend, records.__len__)
-                for fact in iter_facts(path, data, second, run=True):
-                    run.add(fact)
-                payload = marshal.dumps(("ok", run.state(bytes(records))))
-            except Unsplittable:
-                payload = marshal.dumps(("redo", None))
-            except FactFileError as e:
-                payload = marshal.dumps(("error", (str(e.path), e.line, e.msg, e.column)))
-            except BaseException:  # anything else: the parent does this half itself
-                payload = marshal.dumps(("redo", None))
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(payload)
-        finally:
-            os._exit(0)  # never return into the parent's code
-    os.close(writer)
+    child = _fork_second_half(lex, person_topics, path, data, second, half)
+    if child is None:  # no second process to be had (a process limit, no memory)
+        build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
+        return
+    pid, reader = child
+    kind: str = "redo"
+    state: Any = None
     try:
         out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
         run = _Run(lex, person_topics, 0, out.write, out.tell)
@@ -350,29 +336,85 @@ def build_index_from(
             for fact in iter_facts(path, data, first, end=second[0][0], run=True):
                 run.add(fact)
         except Unsplittable:
-            run.position = -1  # read the whole file below
-        with os.fdopen(reader, "rb") as pipe:
-            reader = -1
-            try:
-                kind, state = marshal.loads(pipe.read())
-            except (EOFError, ValueError, TypeError):  # the child died mid-way
-                kind, state = "redo", None
+            pass  # the child's work is of no use: stop it, and read the file whole below
+        else:
+            with os.fdopen(reader, "rb") as pipe:
+                reader = -1
+                try:
+                    kind, state = marshal.loads(pipe.read())
+                except (EOFError, ValueError, TypeError):  # the child died mid-way
+                    kind = "redo"
     finally:
         if reader != -1:
             os.close(reader)
-            os.kill(pid, 9)
+        if kind == "redo":  # still running, or of no use
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
         os.waitpid(pid, 0)
-    if kind == "error" and run.position == half:
+    if kind == "error":
         raise FactFileError(*state)
-    if kind != "ok" or run.position != half:
-        # The halves did not split cleanly ([[facts]] inside a string) or the child failed:
-        # build the whole index here, as a small base is built.
+    if kind != "ok":
+        # The halves did not split cleanly ([[facts]] inside a string, a syntax error) or
+        # the child failed: build the whole index here, as a small base is built.
         out.seek(0)
         out.truncate()
         build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
         return
     run.extend(state)
     _finish(header, lex, run, out)
+
+
+def _fork_second_half(
+    lex: Lexicon,
+    person_topics: frozenset[str],
+    path: Path,
+    data: bytes,
+    second: list[tuple[int, int]],
+    half: int,
+) -> tuple[int, int] | None:
+    """Start a child that analyses the second half and sends its entries back through a pipe;
+    (pid, read end), or None when no process can be started."""
+    import signal
+
+    from zjfacts.facts import Unsplittable, iter_facts
+
+    reader, writer = os.pipe()
+    parent = os.getpid()
+    # Ctrl-C between fork() and the child's own set-up must not run the parent's handler there.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child: analyse, hand the entries over, leave; never return
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; the parent cleans up
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            os.close(reader)
+            try:
+                records = bytearray()
+                run = _Run(lex, person_topics, half, records.extend, records.__len__)
+                for i, fact in enumerate(iter_facts(path, data, second, run=True)):
+                    run.add(fact)
+                    if i % 4096 == 0 and os.getppid() != parent:
+                        os._exit(0)  # the parent is gone: nobody will read this
+                payload = marshal.dumps(("ok", run.state(records)))
+            except Unsplittable:
+                payload = marshal.dumps(("redo", None))
+            except FactFileError as e:
+                payload = marshal.dumps(("error", (str(e.path), e.line, e.msg, e.column)))
+            except BaseException:  # anything else: the parent builds the index itself
+                payload = marshal.dumps(("redo", None))
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    os.close(writer)
+    return pid, reader
 
 
 def _finish(header: BaseHeader, lex: Lexicon, run: _Run, out: IO[bytes]) -> None:
