@@ -341,7 +341,7 @@ def build_index_from(
             with os.fdopen(reader, "rb") as pipe:
                 reader = -1
                 try:
-                    kind, state = marshal.loads(pipe.read())
+                    kind, state = marshal.load(pipe)  # read as it is decoded: no second copy
                 except (EOFError, ValueError, TypeError):  # the child died mid-way
                     kind = "redo"
     finally:
@@ -361,6 +361,7 @@ def build_index_from(
         build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
         return
     run.extend(state)
+    del state  # its bytes are in the run now
     _finish(header, lex, run, out)
 
 
