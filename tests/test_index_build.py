@@ -27,7 +27,10 @@ def _content(buf: io.BytesIO) -> tuple[bytes, dict]:  # type: ignore[type-arg]
     return raw[:at], marshal.loads(raw[at : at + length])
 
 
-def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[bytes, dict], tuple[bytes, dict]]:  # type: ignore[type-arg]
+def _both(
+    path: Path, monkeypatch: pytest.MonkeyPatch, fork_fails: bool = False
+) -> tuple[tuple[bytes, dict], tuple[bytes, dict]]:  # type: ignore[type-arg]
+    """The index built by one process, and by the split build (with fork() failing if asked)."""
     data = read_bytes(path)
     header, data, offsets = read_header(path, data)
     lexicon = index.load_lexicon_data()
@@ -35,6 +38,12 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[bytes, dic
     index.build_index(header, iter_facts(path, data, offsets), single, lexicon)
     monkeypatch.setattr(index, "PARALLEL_MIN", 10)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    if fork_fails:
+
+        def no_fork() -> int:
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(os, "fork", no_fork)
     split = io.BytesIO()
     index.build_index_from(header, path, data, offsets, split, lexicon)
     return _content(single), _content(split)
@@ -103,22 +112,8 @@ def test_a_false_facts_line_past_the_first_chunk_repeats_no_fact(tmp_path: Path)
 
 def test_no_second_process_means_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """fork() failing (a process limit, no memory): the index is built in this process."""
-
-    def no_fork() -> int:
-        raise OSError(11, "Resource temporarily unavailable")
-
-    path = ROOT / "facts.toml"
-    data = read_bytes(path)
-    header, data, offsets = read_header(path, data)
-    lexicon = index.load_lexicon_data()
-    single = io.BytesIO()
-    index.build_index(header, iter_facts(path, data, offsets), single, lexicon)
-    monkeypatch.setattr(index, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "fork", no_fork)
     fds = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").exists() else None
-    split = io.BytesIO()
-    index.build_index_from(header, path, data, offsets, split, lexicon)
-    assert _content(split) == _content(single)
+    single, split = _both(ROOT / "facts.toml", monkeypatch, fork_fails=True)
+    assert split == single
     if fds is not None:
         assert len(os.listdir("/proc/self/fd")) == fds  # the pipe was closed

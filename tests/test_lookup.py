@@ -210,3 +210,14 @@ def test_stored_markup_and_escapes_print_literally(runner, app, tmp_path: Path) 
         assert "\\x1b[31m" in text
     raw = json.loads(runner.invoke(app, ["lookup", "hostile", "claim", "--json", "--facts", str(path)]).stdout)
     assert "\x1b[31m" in raw[0]["claim"]  # JSON keeps the data, escaped by the encoder
+
+
+def test_glossary_english_reads_like_typed_english() -> None:
+    """Chinese meets the same phrase rules as English ("人均" is "per capita", one term); only
+    -ing names escape stemming, so a capitalised "Villages" in one project's name does not stop
+    village and villages meeting everywhere."""
+    lex = open_base().index.lexicon
+    assert lex.terms("人均") == lex.terms("per capita") == ["percapita"]
+    assert lex.terms("villages") == lex.terms("village")
+    assert lex.terms("Shaoxing") == ["shaoxing"]
+    assert lex.intent_of("余村 游客 多少") == {"value"}

@@ -34,14 +34,19 @@ def _exit(code: object) -> NoReturn:
         pass  # the reader has gone (`| head`): nothing more can reach it, and that is fine
     except (OSError, ValueError) as e:
         # A full disk or a file size limit: the output is incomplete, so the command failed.
-        _say(f"error: cannot write the output: {getattr(e, 'strerror', None) or e}")
-        code = code or 2
+        code = code or _cannot_write(e)
     try:
         if sys.stderr is not None:
             sys.stderr.flush()
     except (OSError, ValueError):
         pass
     os._exit(code & 0xFF)
+
+
+def _cannot_write(e: BaseException) -> int:
+    """Say the output could not be written (as cli.py does, without loading it); exit 2."""
+    _say(f"error: cannot write the output: {getattr(e, 'strerror', None) or e}")
+    return 2
 
 
 def _say(line: str) -> None:
@@ -65,8 +70,7 @@ def main() -> None:
         except BrokenPipeError:
             pass  # `zjfacts --version | true`: nobody wanted it
         except (OSError, ValueError) as e:
-            _say(f"error: cannot write the output: {getattr(e, 'strerror', None) or e}")
-            _exit(2)
+            _exit(_cannot_write(e))
         _exit(0)
     try:
         from zjfacts.cli import main as run  # installs the Ctrl-C handler once loaded

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from zjfacts.facts import Fact
-from zjfacts.index import Index, Match
+from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
 from zjfacts.render import format_number
 
@@ -47,8 +47,7 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
-_PARENTHESIS = re.compile(r"\([^)]*\)")
+_MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
 _MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
@@ -120,20 +119,21 @@ def _is_day(statement: str, q: Quantity) -> bool:
     return bool(after and after.group(1).lower() in _MONTHS)
 
 
-_MONTH_DAY_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+$", re.IGNORECASE)
 _DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
 
 
-def _day_before(statement: str, q: Quantity) -> int | None:
-    """The day of a full date ending in this year: "September 20, 2023", "20 September 2023"."""
+def _date_before(statement: str, q: Quantity) -> tuple[int | None, int | None]:
+    """Month and day of a date ending in this year: "July 2020", "September 20, 2023",
+    "20 September 2023"."""
     head = statement[: q.start]
-    m = _MONTH_DAY_BEFORE.search(head)
-    if m and m.group(1).lower() in _MONTHS:
-        return int(m.group(2))
-    m = _DAY_MONTH_BEFORE.search(head)
-    if m and m.group(2).lower() in _MONTHS:
-        return int(m.group(1))
-    return None
+    m = _MONTH_BEFORE.search(head)
+    month = _MONTHS.get(m.group(1).lower()) if m else None
+    if month and m and m.group(2):
+        return month, int(m.group(2))
+    d = _DAY_MONTH_BEFORE.search(head)
+    if month and d:
+        return month, int(d.group(1))
+    return month, None
 
 
 def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
@@ -152,13 +152,8 @@ def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
         return [_Figure(q, None) for q in others], [int(q.value) for q in years]
     # Only years, or years beside spelled-out counts ("the five villages set up a company
     # in 2019"): the years are the claims; the words are checked too but rarely decide.
-    dated = [_Figure(q, _month_before(statement, q), _day_before(statement, q)) for q in years]
+    dated = [_Figure(q, *_date_before(statement, q)) for q in years]
     return [*dated, *(_Figure(q, None) for q in others)], []
-
-
-def _month_before(statement: str, q: Quantity) -> int | None:
-    m = _MONTH_BEFORE.search(statement[: q.start])
-    return _MONTHS.get(m.group(1).lower()) if m else None
 
 
 def _subject_head(terms: list[str]) -> list[str]:
@@ -247,7 +242,7 @@ class _Checker:
         unit_terms = set(self.lex.terms(fact.unit))
         # What the subject says is counted names the unit too: "Digang fish farm employees"
         # are counted in people, and "600 employees" counts them.
-        unit_terms |= set(_subject_head(self.lex.terms(_PARENTHESIS.sub(" ", fact.subject))))
+        unit_terms |= set(_subject_head(subject_terms(self.lex, fact.subject)))
         widened = unit_terms | {s for t in unit_terms for s in self.lex.synonyms.get(t, ())}
         return bool(noun & widened)
 

@@ -26,7 +26,7 @@ import re
 import struct
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +36,17 @@ from zjfacts.analyzer import Lexicon
 from zjfacts.errors import FactFileError
 from zjfacts.facts import BaseHeader, Fact, Source
 
-__all__ = ["FORMAT", "Index", "Match", "Results", "build_index", "lexicon_bytes", "load_lexicon_data"]
+__all__ = [
+    "FORMAT",
+    "Index",
+    "Match",
+    "Results",
+    "build_index",
+    "build_index_from",
+    "lexicon_bytes",
+    "load_lexicon_data",
+    "subject_terms",
+]
 
 FORMAT = 11  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
@@ -72,8 +82,8 @@ MEASURE_SHARE = 0.1  # ...unless more than this share of all facts have the word
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 MIN_COVERAGE = 0.7  # below this share of the query's information, a fact does not answer it
 _FLAG_VALUE, _FLAG_DATE, _FLAG_PERSON, _FLAG_AMOUNT = 1, 2, 4, 8
-# A claim that states an amount, if only in words: "a few hundred residents", "thousands of".
 _PARENTHESIS = re.compile(r"\([^)]*\)")
+# A claim that states an amount, if only in words: "a few hundred residents", "thousands of".
 _AMOUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
 
 
@@ -171,6 +181,12 @@ def _fact_from_record(data: bytes) -> Fact:
     )
 
 
+def subject_terms(lex: Lexicon, subject: str) -> list[str]:
+    """Terms of a subject without the parenthesis that qualifies it: "Jin Jing (Lizu village
+    CEO)" is about Jin Jing."""
+    return lex.terms(_PARENTHESIS.sub(" ", subject))
+
+
 def _field_terms(lex: Lexicon, text: str) -> list[list[str]]:
     """Terms of a field, one list per segment (places and aliases are joined with ';')."""
     return [lex.terms(part) for part in text.split(" ; ")] if text else []
@@ -180,7 +196,14 @@ class _Run:
     """The index entries of a run of facts in base order: the whole base, or one half of it
     while another process analyses the other half. Records go to `write` as they come."""
 
-    def __init__(self, lex: Lexicon, person_topics: frozenset[str], start: int, write: Any, tell: Any) -> None:
+    def __init__(
+        self,
+        lex: Lexicon,
+        person_topics: frozenset[str],
+        start: int,
+        write: Callable[[bytes], object],
+        tell: Callable[[], int],
+    ) -> None:
         self.lex, self.person_topics = lex, person_topics
         self.start = self.position = start
         self.write, self.tell = write, tell
@@ -212,10 +235,7 @@ class _Run:
             plist.append(position << 8 | mask)
         self.write(_record(fact))
         self.offsets.append(self.tell())
-        if fact.source not in self._source_pos:
-            self._source_pos[fact.source] = len(self.sources)
-            self.sources.append(fact.source)
-        self.source_of.append(self._source_pos[fact.source])
+        self.source_of.append(self.source_index(fact.source))
         flag = _FLAG_VALUE | _FLAG_AMOUNT if fact.value is not None else 0
         if _AMOUNT.search(fact.claim):
             flag |= _FLAG_AMOUNT
@@ -224,13 +244,20 @@ class _Run:
         if self.person_topics.intersection(t.casefold() for t in fact.topics):
             flag |= _FLAG_PERSON
         self.flags.append(flag)
-        # "Jin Jing (Lizu village CEO)": the parenthesis qualifies; the subject is the name.
-        self.subject_len.append(min(255, len(set(lex.terms(_PARENTHESIS.sub(" ", fact.subject)))) or 1))
+        self.subject_len.append(min(255, len(set(subject_terms(lex, fact.subject))) or 1))
         self.ids.append(fact.id)
         if fact.unit and fact.unit not in ("year", "years"):
             for term in set(lex.terms(fact.unit)):
                 self.unit_counts[term] = self.unit_counts.get(term, 0) + 1
         self.position += 1
+
+    def source_index(self, name: str) -> int:
+        """The seed's number in this run, numbered in order of first mention."""
+        at = self._source_pos.get(name)
+        if at is None:
+            at = self._source_pos[name] = len(self.sources)
+            self.sources.append(name)
+        return at
 
     def state(self, records: bytes | bytearray) -> tuple[Any, ...]:
         """Plain data (marshal-able) for the process that merges the halves."""
@@ -265,12 +292,7 @@ class _Run:
         self.offsets.extend(base + o for o in relative[1:])
         local = array("H")
         local.frombytes(source_of)
-        mapping = []
-        for name in sources:
-            if name not in self._source_pos:
-                self._source_pos[name] = len(self.sources)
-                self.sources.append(name)
-            mapping.append(self._source_pos[name])
+        mapping = [self.source_index(name) for name in sources]
         self.source_of.extend(mapping[i] for i in local)
         self.flags += flags
         self.subject_len += subject_len
@@ -285,14 +307,19 @@ def _lexicon_for(header: BaseHeader, lexicon_data: dict[str, Any]) -> tuple[Lexi
     return lex, frozenset(t.casefold() for t in lexicon_data.get("person_topics", ()))
 
 
-def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
-    """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
-    lex, person_topics = _lexicon_for(header, lexicon_data)
+def _first_run(header: BaseHeader, lex: Lexicon, person_topics: frozenset[str], out: IO[bytes]) -> _Run:
+    """The run that starts the index file: its records follow the file's prefix."""
     out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
     run = _Run(lex, person_topics, 0, out.write, out.tell)
     for name in header.sources:  # the sources table's order first, as the base states them
-        run._source_pos[name] = len(run.sources)
-        run.sources.append(name)
+        run.source_index(name)
+    return run
+
+
+def build_index(header: BaseHeader, facts: Iterable[Fact], out: IO[bytes], lexicon_data: dict[str, Any]) -> None:
+    """Write the compiled index of a base to `out`, streaming: facts are not kept in memory."""
+    lex, person_topics = _lexicon_for(header, lexicon_data)
+    run = _first_run(header, lex, person_topics, out)
     for fact in facts:
         run.add(fact)
     _finish(header, lex, run, out)
@@ -327,11 +354,7 @@ def build_index_from(
     kind: str = "redo"
     state: Any = None
     try:
-        out.write(_PREFIX.pack(MAGIC, FORMAT, 0, 0))
-        run = _Run(lex, person_topics, 0, out.write, out.tell)
-        for name in header.sources:
-            run._source_pos[name] = len(run.sources)
-            run.sources.append(name)
+        run = _first_run(header, lex, person_topics, out)
         try:
             for fact in iter_facts(path, data, first, end=second[0][0], run=True):
                 run.add(fact)
