@@ -13,6 +13,7 @@ import contextlib
 import io
 import mmap
 import os
+import stat
 import zlib
 from pathlib import Path
 from typing import Any
@@ -43,13 +44,13 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
     if not use_cache or cache_disabled():
         return _build_in_memory(path, _parse_lexicon(lexicon_raw))
     folder = cache_dir()
-    where = path.resolve() if path.exists() else path.absolute()
     try:
         st = path.stat()
-    except OSError:
+        where = path.resolve()
+    except (OSError, ValueError):
         read_bytes(path)  # raises the one-line message for a missing/unreadable file
         raise
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         # A pipe (--facts <(...)) or a device can be read once only, and has no stable key.
         return _build_from(path, read_bytes(path), _parse_lexicon(lexicon_raw))
     data: bytes | None = None

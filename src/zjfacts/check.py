@@ -465,20 +465,14 @@ def read_draft(path: str) -> tuple[str, str]:
     from pathlib import Path
 
     from zjfacts.errors import InputError
+    from zjfacts.files import DRAFT_CAP, read_file, read_stream
 
     if path == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        data = read_stream(getattr(sys.stdin, "buffer", None), what="draft", cap=DRAFT_CAP, name=name)
     else:
         name = path
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a draft") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+        data = read_file(Path(path), what="draft", cap=DRAFT_CAP, pipes=True, error=InputError)
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not a text draft")
     try:

@@ -478,12 +478,18 @@ def export(
             chosen = _SUFFIX_FORMAT.get(output.suffix.lower(), "jsonl") if output else "jsonl"
         if chosen == "sqlite" and output is None:
             raise InputError("a SQLite export needs --output FILE (it is not text for stdout)")
+        if output is not None:
+            from zjfacts.files import check_output_name
+
+            check_output_name(output)
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
         if output is None:
             export_text(rows, chosen, sys.stdout)
         else:
-            export_file(rows, base.source_rows(), chosen, output)
+            from zjfacts.facts import base_path
+
+            export_file(rows, base.source_rows(), chosen, output, (base_path(facts), Path(base.index.seeds_dir)))
     if output is not None:
         _err(f"wrote {len(rows)} facts to {output} ({chosen})")
     raise typer.Exit(0 if rows else 1)

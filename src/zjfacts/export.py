@@ -11,9 +11,7 @@ import contextlib
 import csv
 import json
 import os
-import secrets
 import sqlite3
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cache
@@ -22,6 +20,7 @@ from typing import Any, TextIO
 
 from zjfacts.errors import InputError
 from zjfacts.facts import FACT_FIELDS
+from zjfacts.files import output_path
 from zjfacts.render import CSV_COLUMNS
 
 __all__ = [
@@ -114,14 +113,19 @@ def fts5_available() -> bool:
 
 
 def export_file(
-    rows: Sequence[dict[str, Any]], sources: Iterable[dict[str, Any]], fmt: ExportFormat | str, path: Path
+    rows: Sequence[dict[str, Any]],
+    sources: Iterable[dict[str, Any]],
+    fmt: ExportFormat | str,
+    path: Path,
+    protected: Sequence[Path] = (),
 ) -> None:
-    """Write an export in any format to `path`, replacing what is there, atomically."""
+    """Write an export in any format to `path`, replacing what is there, atomically; never
+    over the `protected` files and folders (the base and its seeds)."""
     fmt = _format(fmt)
     if fmt is ExportFormat.sqlite:
-        export_sqlite(list(rows), list(sources), path)
+        export_sqlite(list(rows), list(sources), path, protected)
     else:
-        with open_output(path) as out:
+        with open_output(path, protected) as out:
             export_text(rows, fmt, out)
 
 
@@ -141,13 +145,13 @@ def export_text(rows: Iterable[dict[str, Any]], fmt: ExportFormat | str, out: Te
         raise ValueError(f"{fmt.value} is not a text format; use export_sqlite or export_file")
 
 
-def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], path: Path) -> None:
+def export_sqlite(
+    rows: list[dict[str, Any]], sources: list[dict[str, Any]], path: Path, protected: Sequence[Path] = ()
+) -> None:
     """Tables `sources` and `facts` (foreign key facts.source -> sources.file) and the full-text
     index `facts_fts` over claim and quote, written atomically to `path`."""
     _check_unique(rows)
-    if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
-        raise InputError(f"{path}: a SQLite export needs a regular file, not a device or pipe")
-    with _atomic(path) as tmp:
+    with output_path(Path(path), protected=protected, regular_only=True) as tmp:
         try:
             _write_database(tmp, rows, _all_sources(rows, sources))
         except (sqlite3.OperationalError, OSError) as e:  # disk full, I/O error: the target's problem
@@ -155,9 +159,9 @@ def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], pat
 
 
 @contextlib.contextmanager
-def open_output(path: Path) -> Iterator[TextIO]:
+def open_output(path: Path, protected: Sequence[Path] = ()) -> Iterator[TextIO]:
     """A text file that appears at `path` only once everything is written (UTF-8, \\n lines)."""
-    with _atomic(path) as tmp:
+    with output_path(Path(path), protected=protected) as tmp:
         try:
             with tmp.open("w", encoding="utf-8", newline="") as out:
                 yield out
@@ -268,40 +272,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A fresh temporary file beside `path`, renamed onto it when the block succeeds and
-    removed whatever happens otherwise (an error, Ctrl-C)."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a file name for the export")
-    if path.exists() and not path.is_file():
-        # A device or a pipe (/dev/stdout, a FIFO): write to it; renaming over it would
-        # replace the device itself.
-        yield path
-        return
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 less the umask, like any new file; O_EXCL so a stray file is never reused.
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except FileNotFoundError:
-        raise InputError(f"{path}: cannot write: folder {path.parent} does not exist") from None
-    except NotADirectoryError:
-        raise InputError(f"{path}: cannot write: {path.parent} is not a folder") from None
-    except PermissionError:
-        raise InputError(f"{path}: cannot write: permission denied") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
-    try:
-        yield tmp
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # replacing keeps the old mode
-        try:
-            os.replace(tmp, path)
-        except OSError as e:
-            raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

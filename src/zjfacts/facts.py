@@ -10,6 +10,7 @@ import itertools
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ _LISTS = ("places", "topics", "aliases")
 KNOWN_KEYS = frozenset((*_STRINGS, *_LISTS, "value"))
 SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "body", "skip"))
 TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
+# The longest text a field may hold: a quote is a sentence or a paragraph (the bundled base's
+# longest is 415 characters), so 20,000 is generous, and it keeps a crafted megabyte quote from
+# costing minutes and gigabytes to show, search and wrap.
+MAX_FIELD = 20_000
 ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 # A [[facts]] header on a line of its own starts the next fact.
@@ -210,17 +215,11 @@ def base_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The base's bytes, or a one-line FactFileError naming what is wrong."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FactFileError(path, None, "fact file not found") from None
-    except IsADirectoryError:
-        raise FactFileError(path, None, "is a directory, not a fact file") from None
-    except PermissionError:
-        raise FactFileError(path, None, "permission denied") from None
-    except OSError as e:
-        raise FactFileError(path, None, f"cannot read: {e.strerror or e}") from None
+    """The base's bytes, or a one-line FactFileError naming what is wrong. A pipe the user
+    names (`--facts <(...)`) is read too; a device is not; nothing past BASE_CAP."""
+    from zjfacts.files import BASE_CAP, read_file
+
+    return read_file(path, what="fact file", cap=BASE_CAP, pipes=True)
 
 
 def _decode(data: bytes, path: Path, first_line: int) -> str:
@@ -233,14 +232,16 @@ def _decode(data: bytes, path: Path, first_line: int) -> str:
 
 def _toml(text: str, path: Path, first_line: int) -> dict[str, Any]:
     from zjfacts._toml import TOMLDecodeError, loads
+    from zjfacts.files import parsing
 
-    try:
-        return loads(text)
-    except TOMLDecodeError as e:
-        lineno = getattr(e, "lineno", None)
-        line = first_line + lineno - 1 if lineno else None
-        msg = getattr(e, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(e))
-        raise FactFileError(path, line, f"TOML syntax error: {msg}", getattr(e, "colno", None)) from None
+    with parsing(path):
+        try:
+            return loads(text)
+        except TOMLDecodeError as e:
+            lineno = getattr(e, "lineno", None)
+            line = first_line + lineno - 1 if lineno else None
+            msg = getattr(e, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(e))
+            raise FactFileError(path, line, f"TOML syntax error: {msg}", getattr(e, "colno", None)) from None
 
 
 def _header_offsets(data: bytes) -> list[tuple[int, int]]:
@@ -278,7 +279,7 @@ def _make_header(path: Path, doc: dict[str, Any]) -> BaseHeader:
     seeds_value = doc.get("seeds", "seeds")
     if not isinstance(seeds_value, str):
         raise FactFileError(path, None, "'seeds' must be a path (a string)")
-    seeds_dir = (path.parent / seeds_value) if not Path(seeds_value).is_absolute() else Path(seeds_value)
+    seeds_dir = _seeds_dir(path, seeds_value)
     sources: dict[str, Source] = {}
     raw_sources = doc.get("sources", {})
     if not isinstance(raw_sources, dict):
@@ -293,6 +294,19 @@ def _make_header(path: Path, doc: dict[str, Any]) -> BaseHeader:
     ):
         raise FactFileError(path, None, "'glossary' must map terms to strings")
     return BaseHeader(path, seeds_dir, sources, dict(glossary), tuple(problems))
+
+
+def _seeds_dir(path: Path, value: str) -> Path:
+    """The seeds folder, absolute (a cached index is read from other working folders), and
+    inside the base's folder as written: a base someone sent must not make zjfacts read
+    /etc or /proc/self. (A seeds folder that is a symlink the user made is followed.)"""
+    if "\x00" in value:
+        raise FactFileError(path, None, "'seeds' holds a NUL character")
+    folder = Path(os.path.abspath(path.parent))
+    seeds = Path(os.path.normpath(folder / value))
+    if seeds != folder and not seeds.is_relative_to(folder):
+        raise FactFileError(path, None, f"seeds folder {value!r} is outside the base's folder {folder}")
+    return seeds
 
 
 def _make_source(path: Path, name: str, meta: dict[str, Any], problems: list[Problem]) -> Source:
@@ -339,11 +353,17 @@ def fact_problems(raw: dict[str, Any], line: int, where: str) -> list[Problem]:
             out.append(Problem(where, line, f"{key} must be a string, not {_type(value)}", fid))
         elif key in _STRINGS and key in REQUIRED and not value.strip():
             out.append(Problem(where, line, f"{key} is empty", fid))
+        elif key in _STRINGS and len(value) > MAX_FIELD:
+            out.append(
+                Problem(where, line, f"{key} is {len(value):,} characters, over the {MAX_FIELD:,} a field holds", fid)
+            )
+        elif key in _LISTS and isinstance(value, list) and sum(len(str(v)) for v in value) > MAX_FIELD:
+            out.append(Problem(where, line, f"{key} hold over the {MAX_FIELD:,} characters a field holds", fid))
         elif key in _LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             out.append(Problem(where, line, f"{key} must be a list of strings", fid))
         elif key == "value" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             out.append(Problem(where, line, f"value must be a number, not {_type(value)}", fid))
-        elif key == "value" and not math.isfinite(value):
+        elif key == "value" and not (abs(value) <= sys.float_info.max and math.isfinite(value)):
             out.append(Problem(where, line, f"value must be a finite number, not {value}", fid))
     if fid is not None and not ID_RE.fullmatch(fid):
         out.append(Problem(where, line, "id must be a lower-case slug (letters, digits, hyphens)", fid))
@@ -454,7 +474,9 @@ def iter_facts(
                 who = f'fact "{first.fact_id}" ' if first.fact_id else "fact "
                 raise FactFileError(path, line or None, who + first.message)
             problems.extend(found)
-            if any(p.message.startswith("has no") or "must be" in p.message for p in found):
+            if any(
+                p.message.startswith("has no") or "must be" in p.message or "a field holds" in p.message for p in found
+            ):
                 continue
         yield _make_fact(raw, line)
 

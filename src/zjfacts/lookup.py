@@ -22,9 +22,10 @@ MAX_QUERY_CHARS = 2000  # longer text is a document, not a query; the rest is ig
 class Base:
     """An opened fact base: its index and its seeds, each read only when needed."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, path: Path | None = None) -> None:
         self.index = index
-        self.seeds = SeedLibrary(Path(index.seeds_dir))
+        folder = Path(os.path.abspath((path or Path(index.path)).parent))
+        self.seeds = SeedLibrary(Path(index.seeds_dir), folder)
         self._sources = index.sources()
 
     def rows(self, facts: Iterable[Fact], scores: Sequence[float] | None = None) -> list[dict[str, Any]]:
@@ -113,4 +114,5 @@ class Base:
 
 def open_base(facts: str | os.PathLike[str] | None = None, *, no_cache: bool = False) -> Base:
     """The base named by --facts / $ZJFACTS_FACTS, or the bundled one."""
-    return Base(open_index(base_path(facts), use_cache=not no_cache))
+    path = base_path(facts)
+    return Base(open_index(path, use_cache=not no_cache), path)

@@ -109,16 +109,27 @@ def parse_seed(name: str, raw: str) -> SeedText:
     return SeedText(name, " ".join(pieces), tuple(paragraphs), markup)
 
 
-def load_seed(path: Path) -> SeedText:
-    """Read and parse a seed file; the caller turns OSError/UnicodeError into a message."""
-    return parse_seed(path.name, path.read_text(encoding="utf-8"))
+def load_seed(path: Path, within: tuple[Path, ...] | None = None) -> SeedText:
+    """Read and parse a seed file: a regular file (inside `within` when given), at most
+    SEED_CAP bytes, UTF-8; FactFileError in one line otherwise."""
+    from zjfacts.errors import FactFileError
+    from zjfacts.files import SEED_CAP, read_file
+
+    data = read_file(path, what="seed file", cap=SEED_CAP, within=within)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FactFileError(path, None, "seed is not UTF-8 text") from None
+    return parse_seed(path.name, text)
 
 
 class SeedLibrary:
-    """The seeds of a base, read on first use: a lookup reads only the seeds it cites."""
+    """The seeds of a base, read on first use: a lookup reads only the seeds it cites.
+    Only files inside the seeds folder or the base's folder (symlinks resolved) are read."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, base_folder: Path | None = None) -> None:
         self.folder = folder
+        self.within = (folder,) if base_folder is None else (folder, base_folder)
         self._seeds: dict[str, SeedText] = {}
 
     def get(self, name: str) -> SeedText:
@@ -130,16 +141,7 @@ class SeedLibrary:
             path = self.folder / name
             if Path(name).name != name:
                 raise FactFileError(path, None, "a source must be a file name inside the seeds folder")
-            try:
-                seed = load_seed(path)
-            except FileNotFoundError:
-                raise FactFileError(path, None, "seed file not found") from None
-            except IsADirectoryError:
-                raise FactFileError(path, None, "seed is a directory, not a file") from None
-            except UnicodeDecodeError:
-                raise FactFileError(path, None, "seed is not UTF-8 text") from None
-            except OSError as e:
-                raise FactFileError(path, None, f"cannot read seed: {e.strerror or e}") from None
+            seed = load_seed(path, self.within)
             self._seeds[name] = seed
         return seed
 

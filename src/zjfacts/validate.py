@@ -54,7 +54,7 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
     problems: list[Problem] = []
     base = load_base(path, problems)
     _check_word_tables(problems)
-    seeds = SeedLibrary(base.header.seeds_dir)
+    seeds = SeedLibrary(base.header.seeds_dir, base.path.absolute().parent)
     loaded = _check_sources(base, seeds, problems)
     spans = _check_facts(base, loaded, problems)
     cover = _coverage(base, loaded, spans) if coverage else None
