@@ -50,7 +50,7 @@ def test_sqlite_export_has_typed_columns(db: sqlite3.Connection) -> None:
         "id": ("TEXT", False, True),
         "claim": ("TEXT", True, False),
         "subject": ("TEXT", True, False),
-        "value": ("REAL", False, False),
+        "value": ("NUMERIC", False, False),  # whole numbers stay integers (issue 16, item 20)
         "unit": ("TEXT", False, False),
         "bound": ("TEXT", False, False),
         "as_of": ("TEXT", False, False),

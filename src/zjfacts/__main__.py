@@ -61,6 +61,9 @@ def _say(line: str) -> None:
 def main() -> None:
     """Run the command line as a short-lived process; `--version` without loading Typer."""
     gc.disable()
+    from zjfacts.terminal import prepare_streams
+
+    prepare_streams()
     if sys.argv[1:] in (["--version"], ["-V"]):
         # Shell prompts and version checks call this often: answered before Typer is imported.
         from zjfacts import __version__

@@ -561,7 +561,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 
 # What writing to a full disk, past a size limit or to a failing device raises.
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT})
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT, errno.EBADF})
 
 
 def _cannot_write(e: OSError) -> int:
@@ -597,6 +597,7 @@ def main() -> None:
     if lost:
         # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
         # tries to write the rest again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
     sys.exit(code)

@@ -64,7 +64,7 @@ CREATE TABLE [facts] (
     [id] TEXT PRIMARY KEY,
     [claim] TEXT NOT NULL,
     [subject] TEXT NOT NULL,
-    [value] REAL,
+    [value] NUMERIC,
     [unit] TEXT,
     [bound] TEXT,
     [as_of] TEXT,
@@ -234,7 +234,7 @@ def _fact_record(row: dict[str, Any]) -> tuple[Any, ...]:
         row["id"],
         row["claim"],
         row["subject"],
-        row["value"],
+        _number(row["value"]),
         row["unit"],
         row["bound"],
         row["as_of"],
@@ -245,6 +245,16 @@ def _fact_record(row: dict[str, Any]) -> tuple[Any, ...]:
         row["quote"],
         row["line"],
     )
+
+
+def _number(value: float | None) -> float | None:
+    """Whole numbers as SQLite integers (100000, not 100000.0), those past its 64-bit
+    integers as reals."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return float(value)
+    return value
 
 
 def _write_database(tmp: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:

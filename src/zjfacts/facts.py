@@ -48,6 +48,8 @@ TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
 # longest is 415 characters), so 20,000 is generous, and it keeps a crafted megabyte quote from
 # costing minutes and gigabytes to show, search and wrap.
 MAX_FIELD = 20_000
+# How the problems end that leave a fact unusable (skipped when collecting problems).
+_UNUSABLE = ("must be", "a field holds")
 ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 # A [[facts]] header on a line of its own starts the next fact.
@@ -363,8 +365,10 @@ def fact_problems(raw: dict[str, Any], line: int, where: str) -> list[Problem]:
             out.append(Problem(where, line, f"{key} must be a list of strings", fid))
         elif key == "value" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             out.append(Problem(where, line, f"value must be a number, not {_type(value)}", fid))
-        elif key == "value" and not (abs(value) <= sys.float_info.max and math.isfinite(value)):
+        elif key == "value" and isinstance(value, float) and not math.isfinite(value):
             out.append(Problem(where, line, f"value must be a finite number, not {value}", fid))
+        elif key == "value" and not abs(value) <= sys.float_info.max:
+            out.append(Problem(where, line, "value is too large for a number (over 10^308); it must be smaller", fid))
     if fid is not None and not ID_RE.fullmatch(fid):
         out.append(Problem(where, line, "id must be a lower-case slug (letters, digits, hyphens)", fid))
     return out
@@ -455,12 +459,15 @@ def iter_facts(
     problems: list[Problem] | None = None,
     end: int | None = None,
     run: bool = False,
+    tables: list[int] | None = None,
 ) -> Iterator[Fact]:
     """Facts in file order. Strict (problems=None): raise on the first schema problem;
     collecting: record problems and skip facts that cannot be built. With `run`, `offsets`
     are a run of the base's facts ending at byte `end`, read on their own or Unsplittable."""
     where = str(path)
     for raw, line in _raw_facts(path, data, offsets, end, run):
+        if tables is not None:
+            tables[0] += 1  # a [[facts]] line inside a multi-line string is no table: counted here
         if not isinstance(raw, dict):
             problem = Problem(where, line or None, "each fact must be a table")
             if problems is None:
@@ -474,9 +481,7 @@ def iter_facts(
                 who = f'fact "{first.fact_id}" ' if first.fact_id else "fact "
                 raise FactFileError(path, line or None, who + first.message)
             problems.extend(found)
-            if any(
-                p.message.startswith("has no") or "must be" in p.message or "a field holds" in p.message for p in found
-            ):
+            if any(p.message.startswith("has no") or any(u in p.message for u in _UNUSABLE) for p in found):
                 continue
         yield _make_fact(raw, line)
 
@@ -486,4 +491,6 @@ def load_base(path: Path, problems: list[Problem] | None = None) -> FactBase:
     header, data, offsets = read_header(path)
     if problems is not None:
         problems.extend(header.problems)
-    return FactBase(header, list(iter_facts(path, data, offsets, problems)), tables=len(offsets))
+    tables = [0]
+    facts = list(iter_facts(path, data, offsets, problems, tables=tables))
+    return FactBase(header, facts, tables=tables[0])

@@ -99,7 +99,10 @@ def read_file(
     if within is not None and not _inside(name, [Path(os.path.realpath(r)) for r in within]):
         raise _error(error, path, f"{what} is outside the base's folders; zjfacts reads nothing from elsewhere")
     try:
-        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        # The user's own pipe is opened blocking, as any program would: it may still wait for
+        # its writer. Anything else is opened without blocking, so a FIFO is never waited on.
+        pipe = pipes and stat.S_ISFIFO(os.stat(name).st_mode)
+        fd = os.open(name, os.O_RDONLY | (0 if pipe else os.O_NONBLOCK) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise _error(error, path, f"{what} not found: no such file") from None
     except OSError as e:
@@ -108,12 +111,8 @@ def read_file(
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise _error(error, path, f"is a directory, not a {what}")
-        if stat.S_ISFIFO(st.st_mode) and pipes:
-            os.close(fd)
-            fd = -1
-            # Opened again without O_NONBLOCK: the user's own pipe may still be waiting for
-            # its writer, and a non-blocking read would see an empty file.
-            fd = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        if stat.S_ISFIFO(st.st_mode) and pipe:
+            pass
         elif not stat.S_ISREG(st.st_mode):
             raise _error(error, path, f"is not a regular file (a device, pipe or socket), so not a {what}")
         elif st.st_size > cap:

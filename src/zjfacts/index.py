@@ -48,7 +48,7 @@ __all__ = [
     "subject_terms",
 ]
 
-FORMAT = 11  # bump when the file layout or the analyser changes
+FORMAT = 12  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -210,7 +210,7 @@ class _Run:
         self.postings: dict[str, array[int]] = {}
         self.offsets = array("Q", [tell()])
         self.sources: list[str] = []
-        self.source_of = array("H")
+        self.source_of = array("I")
         self._source_pos: dict[str, int] = {}
         self.flags = bytearray()
         self.subject_len = bytearray()
@@ -290,7 +290,7 @@ class _Run:
         relative = array("Q")
         relative.frombytes(offsets)
         self.offsets.extend(base + o for o in relative[1:])
-        local = array("H")
+        local = array("I")
         local.frombytes(source_of)
         mapping = [self.source_index(name) for name in sources]
         self.source_of.extend(mapping[i] for i in local)
@@ -555,7 +555,7 @@ class Index:
         self._terms = _TermTable(head["terms"], head["idf"], head["starts"], head["df"])
         self._offsets = array("Q")
         self._offsets.frombytes(head["offsets"])
-        self._source_of = array("H")
+        self._source_of = array("I")
         self._source_of.frombytes(head["source_of"])
         self._flags: bytes = head["flags"]
         self._subject_len: bytes = head["subject_len"]
