@@ -16,12 +16,11 @@ from typing import Any
 
 from zjfacts.errors import InputError
 from zjfacts.render import citation
+from zjfacts.sanitizer import markdown_text
 
 __all__ = ["csl_item", "csl_json", "markdown_footnote"]
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-# Characters that would turn a quote into Markdown markup (emphasis, code, links, HTML).
-_MARKDOWN = re.compile(r"([\\`*_\[\]<])")
 _LABEL = re.compile(r"[^\s\[\]^]+")
 
 
@@ -92,4 +91,4 @@ def _one_line(text: str) -> str:
 
 def _markdown(text: str) -> str:
     """Stored text as Markdown that shows it as is: one line, markup characters escaped."""
-    return _MARKDOWN.sub(r"\\\1", _one_line(text))
+    return markdown_text(text)

@@ -21,6 +21,7 @@ import typer
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
 from zjfacts.render import Format
+from zjfacts.terminal import ReaderGone, guard_pipe, paged
 
 if TYPE_CHECKING:
     from zjfacts.facts import Fact
@@ -33,7 +34,8 @@ _SETTINGS: dict[str, Any] = {
     "no_args_is_help": False,
     "pretty_exceptions_show_locals": False,
     "rich_markup_mode": None,
-    "context_settings": {"help_option_names": ["-h", "--help"]},
+    # Help as wide as the terminal up to 120 columns (Click stops at 80 by default).
+    "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 120},
 }
 app = typer.Typer(**_SETTINGS)
 
@@ -79,7 +81,24 @@ SourceOpt = Annotated[
         autocompletion=_complete_sources,
     ),
 ]
-PlaceOpt = Annotated[list[str], typer.Option("--place", "-p", help="Only facts about this place.")]
+
+
+def _complete_places(incomplete: str) -> list[str]:
+    """Place names the base's facts give, for --place."""
+
+    def places(index: "Index") -> list[str]:
+        return sorted({p for i in range(index.n) for p in index.fact(i).places})
+
+    low = incomplete.casefold()
+    return [p for p in _completions(places, "") if p.casefold().startswith(low)]
+
+
+PlaceOpt = Annotated[
+    list[str], typer.Option("--place", "-p", help="Only facts about this place.", autocompletion=_complete_places)
+]
+NoPagerOpt = Annotated[
+    bool, typer.Option("--no-pager", help="Never page long output on a terminal ($PAGER, else less -FRX).")
+]
 TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
 
 
@@ -97,6 +116,18 @@ def _err(message: str) -> None:
     from zjfacts.render import clean
 
     sys.stderr.write(clean(message) + "\n")
+
+
+def _hint(message: str, command: str = "") -> None:
+    """A note for people on stderr, wrapped between words at the terminal's width, so that a
+    fact id, or the `command` the note ends with, is never broken across lines."""
+    import textwrap
+
+    from zjfacts.terminal import width
+
+    text = message + command.replace(" ", "\x00")
+    wrapped = textwrap.fill(text, width(sys.stderr), break_long_words=False, break_on_hyphens=False)
+    _err(wrapped.replace("\x00", " "))
 
 
 def _fmt(fmt: Format, as_json: bool) -> Format:
@@ -151,6 +182,7 @@ def lookup(
     cite: Annotated[bool, typer.Option("--cite", help="Add a Markdown footnote citing the top result.")] = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Find the facts that answer a query, best first, with figure and citation.
 
@@ -187,10 +219,12 @@ def lookup(
         if fmt in (Format.json, Format.jsonl):
             rows[0]["citation"] = footnote
     highlight = base.highlighter(query) if fmt is Format.table else None
-    if chart and rows and fmt is Format.table:  # --chart draws for people; data formats stay data
-        render.print_chart(rows)
-    elif rows or fmt not in (Format.table, Format.markdown):
-        render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
+    with paged(not no_pager) as out:
+        if chart and rows and fmt is Format.table:  # --chart draws for people; data formats stay data
+            render.print_chart(rows, out=out)
+        elif rows or fmt not in (Format.table, Format.markdown):
+            explained = [m.explain for m in matches] if explain else None
+            render.print_facts(rows, fmt, highlight=highlight, explain=explained, out=out)
     if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
         sys.stdout.write("\n" + render.clean(footnote) + "\n")
     if fmt is Format.table:
@@ -199,7 +233,7 @@ def lookup(
             shown = f"{total} matching fact" + ("s" if total != 1 else "")
             if total > len(rows):
                 shown = f"{len(rows)} of {shown} (--limit shows more)"
-            _err(f"{shown}. Full record: zjfacts show {rows[0]['id']}")
+            _hint(f"{shown}. Full record: ", f"zjfacts show {rows[0]['id']}")
         else:
             _err(f"no fact matches {' '.join(query)!r}")
     raise typer.Exit(0 if rows else 1)
@@ -247,6 +281,7 @@ def list_(
     chart: ChartOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """All facts, or those of a seed, place or topic.
 
@@ -267,10 +302,12 @@ def list_(
     fmt = _fmt(fmt, as_json)
     if not rows and fmt in (Format.table, Format.markdown):
         _err("no fact matches these filters")
-    elif chart and fmt is Format.table:
-        render.print_chart(rows)
     else:
-        render.print_facts(rows, fmt)
+        with paged(not no_pager) as out:
+            if chart and fmt is Format.table:
+                render.print_chart(rows, out=out)
+            else:
+                render.print_facts(rows, fmt, out=out)
     raise typer.Exit(0 if rows else 1)
 
 
@@ -280,6 +317,7 @@ def sources(
     as_json: JsonOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """The seed documents: title, publisher, date, and how many facts cite each.
 
@@ -292,7 +330,8 @@ def sources(
 
     with _reported():
         rows = open_base(facts, no_cache=no_cache).source_rows()
-    render.print_sources(rows, _fmt(fmt, as_json))
+    with paged(not no_pager) as out:
+        render.print_sources(rows, _fmt(fmt, as_json), out=out)
 
 
 @app.command()
@@ -367,6 +406,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on unverified figures too.")] = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Check a statement, or every sentence of a draft, against the sources.
 
@@ -417,11 +457,13 @@ def check(
                 d["line"], d["column"] = v.line, v.column
             shown.append(d)
     if shown or fmt_name == "json":
-        render.print_verdicts(shown, fmt_name, name=name)
+        with paged(not no_pager) as out:
+            render.print_verdicts(shown, fmt_name, name=name, out=out)
     if name is not None:
         counts = {s: sum(v.status is s for v in verdicts) for s in Status}
         summary = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-        _err(f"{name}: {len(verdicts)} sentences with figures: {summary}")
+        sentences = f"{len(verdicts)} sentence" + ("s" if len(verdicts) != 1 else "")
+        _err(f"{name}: {sentences} with figures: {summary}")
     failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
     raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
 
@@ -539,6 +581,13 @@ def cite(
                 sys.stdout.write(render.clean(markdown_footnote(row, row["id"])) + "\n")
 
 
+# Each command's summary in `--help` is the first paragraph of its docstring, whole: Click
+# would cut it at 45 characters with "..." whatever the width.
+for _info in app.registered_commands:
+    if _info.short_help is None and _info.callback is not None:
+        _info.short_help = " ".join((_info.callback.__doc__ or "").strip().split("\n\n")[0].split())
+
+
 def _interrupted(signum: int, frame: object) -> NoReturn:
     raise SystemExit(130)
 
@@ -578,8 +627,8 @@ def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
         action()
     except SystemExit as e:
         return e.code, False
-    except BrokenPipeError:
-        return 141, True
+    except (BrokenPipeError, ReaderGone):
+        return 0, True  # the reader has what it wanted (`| head`): quietly done, as with small output
     except OSError as e:
         if e.errno not in _OUTPUT_ERRORS:
             raise
@@ -590,6 +639,7 @@ def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
 def main() -> None:
     """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
     signal.signal(signal.SIGINT, _interrupted)
+    guard_pipe()
     code, lost = _guarded(lambda: _app_for(sys.argv[1:])(prog_name="zjfacts"))
     if not lost:
         flushed, lost = _guarded(sys.stdout.flush)

@@ -22,6 +22,7 @@ from zjfacts.errors import InputError
 from zjfacts.facts import FACT_FIELDS
 from zjfacts.files import output_path
 from zjfacts.render import CSV_COLUMNS
+from zjfacts.sanitizer import json_text, spreadsheet_cell
 
 __all__ = [
     "FIELDS",
@@ -134,9 +135,9 @@ def export_text(rows: Iterable[dict[str, Any]], fmt: ExportFormat | str, out: Te
     fmt = _format(fmt)
     if fmt is ExportFormat.jsonl:
         for row in rows:
-            out.write(json.dumps(_shape(row), ensure_ascii=False) + "\n")
+            out.write(json_text(json.dumps(_shape(row), ensure_ascii=False)) + "\n")
     elif fmt is ExportFormat.json:
-        out.write(json.dumps([_shape(row) for row in rows], ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(json.dumps([_shape(row) for row in rows], ensure_ascii=False, indent=2)) + "\n")
     elif fmt is ExportFormat.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
@@ -204,6 +205,8 @@ def _csv_cells(row: dict[str, Any]) -> list[str]:
             cells.append("")
         elif isinstance(value, float) and value.is_integer():
             cells.append(str(int(value)))  # 4640000.0 -> "4640000", as render prints it
+        elif isinstance(value, str):
+            cells.append(spreadsheet_cell(value))  # text kept as stored, but never a formula
         else:
             cells.append(str(value))
     return cells

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from zjfacts.cache import open_index
-from zjfacts.errors import InputError, NotFoundError
+from zjfacts.errors import FactFileError, InputError, NotFoundError
 from zjfacts.facts import Fact, base_path
 from zjfacts.index import Index, Match, Results
 from zjfacts.seeds import SeedLibrary
@@ -115,4 +115,8 @@ class Base:
 def open_base(facts: str | os.PathLike[str] | None = None, *, no_cache: bool = False) -> Base:
     """The base named by --facts / $ZJFACTS_FACTS, or the bundled one."""
     path = base_path(facts)
-    return Base(open_index(path, use_cache=not no_cache), path)
+    base = Base(open_index(path, use_cache=not no_cache), path)
+    if base.index.n == 0:
+        # Said plainly: "no fact matches 'lizu'" would send a newcomer rewording the query.
+        raise FactFileError(path, None, "the fact base holds no facts yet (no [[facts]] tables)")
+    return base

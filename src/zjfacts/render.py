@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
 from zjfacts.facts import FACT_FIELDS
+from zjfacts.sanitizer import json_text, markdown_text, spreadsheet_cell, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,8 +45,6 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-# C0 and C1 control characters other than tab and newline: shown, never sent raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FRACTIONS = {0.5: "1/2", 0.3333: "1/3", 0.6667: "2/3", 0.25: "1/4", 0.75: "3/4", 0.2: "1/5", 0.1: "1/10"}
 # The fact's JSON shape, its `source` object spread into four columns.
 CSV_COLUMNS = tuple(
@@ -58,8 +57,8 @@ CSV_COLUMNS = tuple(
 
 
 def clean(text: str) -> str:
-    """Control characters as visible escapes (ESC -> "\\x1b")."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control and bidi characters as visible escapes (ESC -> "\\x1b"; see sanitizer)."""
+    return visible(text)
 
 
 def _no_color() -> bool:
@@ -70,9 +69,12 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A Rich console: colour only on a terminal, never with NO_COLOR or TERM=dumb."""
     from rich.console import Console
 
+    from zjfacts.terminal import width
+
     plain = _no_color()
     return Console(
         file=file,
+        width=width((sys.stderr if stderr else sys.stdout) if file is None else file),
         stderr=stderr,
         no_color=plain,
         color_system=None if plain else "auto",
@@ -132,7 +134,7 @@ def print_json(data: Any, out: IO[str] | None = None) -> None:
     import json
 
     out = out or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    out.write(json_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)) + "\n")
 
 
 def _flat(row: dict[str, Any]) -> list[str]:
@@ -153,9 +155,18 @@ def _flat(row: dict[str, Any]) -> list[str]:
             out.append("")
         elif isinstance(value, float) and value == int(value):
             out.append(str(int(value)))
+        elif isinstance(value, str):
+            out.append(spreadsheet_cell(clean(value)))
         else:
-            out.append(clean(str(value)))
+            out.append(str(value))
     return out
+
+
+def _cell(value: object) -> str:
+    """A CSV/TSV cell of the sources listing: text made visible and never a formula."""
+    if value is None:
+        return ""
+    return spreadsheet_cell(clean(value)) if isinstance(value, str) else str(value)
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -178,7 +189,7 @@ def _delimited(rows: Sequence[dict[str, Any]], out: IO[str], delimiter: str) -> 
 
 
 def _md(text: str) -> str:
-    return clean(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text, cell=True)
 
 
 def _markdown(rows: Sequence[dict[str, Any]], out: IO[str]) -> None:
@@ -214,7 +225,7 @@ def print_facts(
         import json
 
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json_text(json.dumps(row, ensure_ascii=False)) + "\n")
     elif fmt in (Format.csv, Format.tsv):
         _delimited(rows, out, "," if fmt is Format.csv else "\t")
     elif fmt is Format.markdown:
@@ -278,14 +289,14 @@ def print_sources(rows: Sequence[dict[str, Any]], fmt: Format, out: IO[str] | No
         import json
 
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json_text(json.dumps(row, ensure_ascii=False)) + "\n")
     elif fmt in (Format.csv, Format.tsv):
         import csv
 
         writer = csv.writer(out, delimiter="," if fmt is Format.csv else "\t", lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([clean(str(row.get(c) if row.get(c) is not None else "")) for c in columns])
+            writer.writerow([_cell(row.get(c)) for c in columns])
     elif fmt is Format.markdown:
         out.write("| file | title | publisher | date | facts |\n|---|---|---|---|---:|\n")
         for row in rows:
@@ -305,7 +316,7 @@ def print_sources(rows: Sequence[dict[str, Any]], fmt: Format, out: IO[str] | No
             title = Text(clean(row.get("title") or "(no title stated)"))
             if row.get("publisher"):
                 title.append("\n" + clean(row["publisher"]), style="dim")
-            table.add_row(Text(row["file"]), title, Text(clean(row.get("date") or "")), Text(str(row["facts"])))
+            table.add_row(Text(clean(row["file"])), title, Text(clean(row.get("date") or "")), Text(str(row["facts"])))
         console(file=out).print(table)
 
 
@@ -318,7 +329,7 @@ def print_show(row: dict[str, Any], context: str | None, fmt: Format, out: IO[st
         if fmt in (Format.json, Format.jsonl):
             import json
 
-            out.write(json.dumps(full, ensure_ascii=False, indent=2 if fmt is Format.json else None) + "\n")
+            out.write(json_text(json.dumps(full, ensure_ascii=False, indent=2 if fmt is Format.json else None)) + "\n")
         else:
             print_facts([row], fmt, out=out)
         return
@@ -456,7 +467,8 @@ def print_chart(rows: Sequence[dict[str, Any]], out: IO[str] | None = None) -> N
         values = [clean(value_text(r["value"], r["unit"], r["bound"])) for r in group]
         cites = [clean(citation(r)) for r in group]
         value_width, cite_width = max(map(len, values)), max(map(len, cites))
-        label_width = min(28, max(len(clean(r["subject"])) for r in group))
+        # Labels take up to a third of a wide terminal (28 columns at 80), bars the rest.
+        label_width = min(max(28, cons.width // 3), max(len(clean(r["subject"])) for r in group))
         # Four columns and three single-space gaps fill the width; the label gives way first.
         bar_width = cons.width - label_width - value_width - cite_width - 3
         if bar_width < 10:
@@ -471,5 +483,5 @@ def print_chart(rows: Sequence[dict[str, Any]], out: IO[str] | None = None) -> N
             length = abs(float(row["value"])) / top * bar_width
             bar = "█" * int(length) + ("▌" if length - int(length) >= 0.5 else "")
             table.add_row(Text(clean(row["subject"])), Text(bar, style="green"), Text(value), Text(cite))
-        cons.print(Text(f"{unit} ({len(group)})", style="bold"))
+        cons.print(Text(clean(f"{unit} ({len(group)})"), style="bold"))
         cons.print(table)

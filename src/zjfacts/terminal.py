@@ -16,8 +16,20 @@ import errno
 import io
 import os
 import sys
+from collections.abc import Iterator
+from typing import IO
 
-__all__ = ["MAX_WIDTH", "MIN_WIDTH", "ClosedStream", "prepare_streams", "width"]
+__all__ = [
+    "MAX_WIDTH",
+    "MIN_WIDTH",
+    "ClosedStream",
+    "ReaderGone",
+    "guard_pipe",
+    "paged",
+    "pager_command",
+    "prepare_streams",
+    "width",
+]
 
 MIN_WIDTH = 40  # narrower, and a table has no room for a word per line
 MAX_WIDTH = 400  # wider, and a chart's bars are kilobytes of blocks per line
@@ -84,14 +96,131 @@ def prepare_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-def width(default: int = 80) -> int:
-    """Columns to draw in: COLUMNS when it is a sane number, else the terminal's, clamped to
-    [MIN_WIDTH, MAX_WIDTH] (COLUMNS=0 or 1 would draw nothing; 100000000 would draw megabytes)."""
-    raw = os.environ.get("COLUMNS", "")
+def width(stream: IO[str] | None = None, default: int = 80) -> int:
+    """Columns to draw in: COLUMNS when it is a sane number, else the terminal's when `stream`
+    is one, else `default`; clamped to [MIN_WIDTH, MAX_WIDTH] (COLUMNS=0 or 1 would draw
+    nothing, 100000000 megabytes of bars)."""
+    raw = os.environ.get("COLUMNS", "").strip()
     columns = int(raw) if raw.isdigit() and len(raw) < 7 else 0
     if columns < MIN_WIDTH // 2:
+        columns = default
+        target = sys.stdout if stream is None else stream
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if target.isatty():
+                columns = os.get_terminal_size(target.fileno()).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+class ReaderGone(BaseException):
+    """The reader of stdout has gone (`| head`). A BaseException, so that Click, which turns
+    a broken pipe into exit 1, lets it through to the entry, which exits 0 as `list | head`
+    does when its output fits the pipe."""
+
+
+class _PipeGuard:
+    """stdout as it is, except that a broken pipe raises ReaderGone."""
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1).columns
-        except (OSError, ValueError, AttributeError):
-            columns = default
-    return max(MIN_WIDTH, min(MAX_WIDTH, columns or default))
+            return int(self._stream.write(text))  # type: ignore[attr-defined]
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()  # type: ignore[attr-defined]
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def guard_pipe() -> None:
+    """Make a broken stdout pipe end the command quietly (see ReaderGone)."""
+    if sys.stdout is not None and not isinstance(sys.stdout, (ClosedStream, _PipeGuard)):
+        sys.stdout = _PipeGuard(sys.stdout)
+
+
+# -- paging, as git does it ----------------------------------------------------------------
+
+
+def pager_command(*, tty: bool, lines: int, height: int, enabled: bool = True) -> str | None:
+    """The pager to show `lines` of output through, or None: only on a terminal, only when the
+    output is taller than it, never when disabled; $PAGER decides ("" or "cat": none), else
+    `less -FRX` (quit if one screen, keep colours, leave the screen as it was)."""
+    if not enabled or not tty or lines <= height:
+        return None
+    command = os.environ.get("PAGER")
+    if command is None:
+        import shutil
+
+        return "less -FRX" if shutil.which("less") else None
+    command = command.strip()
+    return None if command in ("", "cat") else command
+
+
+class _Screen(io.StringIO):
+    """Output kept for the pager; to Rich it is the terminal it will reach (colour, width)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+
+@contextlib.contextmanager
+def paged(enabled: bool = True) -> Iterator[IO[str]]:
+    """A stream for a table: when stdout is a terminal the text is kept and, if taller than the
+    terminal, shown through the pager; otherwise it goes straight to stdout."""
+    out = sys.stdout
+    try:
+        tty = enabled and out.isatty()
+        fd = out.fileno() if tty else -1
+    except (OSError, ValueError, AttributeError):
+        tty = False
+    if not tty:
+        yield out
+        return
+    screen = _Screen(fd)
+    yield screen
+    text = screen.getvalue()
+    try:
+        height = os.get_terminal_size(fd).lines
+    except OSError:
+        height = 24
+    command = pager_command(tty=True, lines=text.count("\n"), height=height - 1)
+    if command is None:
+        out.write(text)
+        return
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    out.flush()
+    try:
+        proc = subprocess.Popen(
+            command, shell=True, stdin=subprocess.PIPE, env=env
+        )  # $PAGER is a shell command, as for git
+    except OSError:
+        out.write(text)
+        return
+    assert proc.stdin is not None
+    with contextlib.suppress(BrokenPipeError):
+        proc.stdin.write(text.encode(getattr(out, "encoding", None) or "utf-8", "backslashreplace"))
+    with contextlib.suppress(BrokenPipeError):
+        proc.stdin.close()
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # Ctrl-C belongs to the pager (less), as with git
