@@ -14,9 +14,19 @@ from zjfacts.facts import Fact, base_path
 from zjfacts.index import Index, Match, Results
 from zjfacts.seeds import SeedLibrary
 
-__all__ = ["Base", "open_base"]
+__all__ = ["Base", "cut_query", "open_base"]
 
 MAX_QUERY_CHARS = 2000  # longer text is a document, not a query; the rest is ignored
+
+
+def cut_query(query: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """The query's first `limit` characters, cut between words: "... lizu income" past the
+    limit loses "income", not "ome" (which would leave a word "inc" that matches nothing)."""
+    if len(query) <= limit:
+        return query
+    head = query[: limit + 1]
+    cut = max(head.rfind(" "), head.rfind("\t"), head.rfind("\n"))
+    return (head[:cut] if cut > 0 else query[:limit]).rstrip()
 
 
 class Base:
@@ -57,7 +67,7 @@ class Base:
         if not query:
             raise InputError("empty query: give some words to look up, e.g. `zjfacts lookup lizu income`")
         return self.index.search(
-            query[:MAX_QUERY_CHARS],
+            cut_query(query),
             limit=limit,
             sources=sources,
             places=places,
@@ -68,7 +78,7 @@ class Base:
 
     def highlighter(self, words: Sequence[str]) -> Callable[[str], bool]:
         """Tells whether a word of a claim matched the query (for the table's highlights)."""
-        wanted = {alt for q in self.index.analyze_query(" ".join(words)[:MAX_QUERY_CHARS]) for alt, _ in q.alts}
+        wanted = {alt for q in self.index.analyze_query(cut_query(" ".join(words))) for alt, _ in q.alts}
         terms = self.index.lexicon.terms
         return lambda word: bool(wanted.intersection(terms(word)))
 
