@@ -21,6 +21,7 @@ from typing import Any
 from zjfacts import __version__
 from zjfacts.errors import FactFileError
 from zjfacts.facts import read_bytes, read_header
+from zjfacts.files import cache_folder, open_trusted, private_folder, stat_key
 from zjfacts.index import FORMAT, Index, IndexFormatError, build_index_from, lexicon_bytes, load_lexicon_data
 
 __all__ = ["cache_dir", "cache_disabled", "open_index"]
@@ -28,10 +29,10 @@ __all__ = ["cache_dir", "cache_disabled", "open_index"]
 ENV_NO_CACHE = "ZJFACTS_NO_CACHE"
 
 
-def cache_dir() -> Path:
-    """$XDG_CACHE_HOME/zjfacts, else ~/.cache/zjfacts (read now, not at import)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zjfacts"
+def cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/zjfacts, else ~/.cache/zjfacts (read now, not at import); None when
+    there is no absolute place for it."""
+    return cache_folder("zjfacts")
 
 
 def cache_disabled() -> bool:
@@ -44,6 +45,10 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
     if not use_cache or cache_disabled():
         return _build_in_memory(path, _parse_lexicon(lexicon_raw))
     folder = cache_dir()
+    # A cache others may write could serve any answer: only a folder the user owns, that
+    # nobody else may write and that is no symlink, is read, written or pruned.
+    if folder is None or not private_folder(folder):
+        return _build_in_memory(path, _parse_lexicon(lexicon_raw))
     try:
         st = path.stat()
         where = path.resolve()
@@ -111,8 +116,11 @@ def _build_from(path: Path, data: bytes, lexicon_data: dict[str, Any]) -> Index:
 
 def _map(target: Path) -> Index | None:
     """Open a cached index, or None when it is absent, unreadable or not whole."""
+    fd = open_trusted(target)
+    if fd is None:
+        return None
     try:
-        with open(target, "rb") as f:
+        with os.fdopen(fd, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size < 1 << 20:
                 buf: Any = f.read()
@@ -167,18 +175,27 @@ def _memo_name(folder: Path, where: Path) -> Path:
 
 
 def _stamp(st: os.stat_result) -> str:
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+    return stat_key(st)
 
 
 def _memo_get(folder: Path, where: Path, st: os.stat_result) -> str | None:
     """The content digest recorded for this file when its size, mtime and inode were these.
     Saves hashing a large base on every call; any change to the file means hashing again."""
-    try:
-        first = _memo_name(folder, where).read_text("utf-8", "surrogateescape").partition("\n")[0]
-    except (OSError, ValueError):
-        return None
+    first = _read_memo(_memo_name(folder, where)).partition("\n")[0]
     stamp, _, digest = first.rpartition(" ")
     return digest if stamp == _stamp(st) and len(digest) == 64 else None
+
+
+def _read_memo(memo: Path) -> str:
+    """A memo's text when it is a small regular file of the user's; "" for anything else."""
+    fd = open_trusted(memo)
+    if fd is None:
+        return ""
+    try:
+        with os.fdopen(fd, "rb") as f:
+            return f.read(8192).decode("utf-8", "surrogateescape")
+    except OSError:
+        return ""
 
 
 def _prune(folder: Path) -> None:
@@ -187,10 +204,7 @@ def _prune(folder: Path) -> None:
     and temporary files a killed build left behind. Each memo names its base on its second
     line; a memo without one is left alone."""
     for memo in folder.glob("stat-*"):
-        try:
-            base = memo.read_text("utf-8", "surrogateescape").partition("\n")[2]
-        except OSError:
-            continue
+        base = _read_memo(memo).partition("\n")[2]
         if not base or os.path.lexists(base):
             continue
         key = memo.name[len("stat-") :]

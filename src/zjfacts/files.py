@@ -27,13 +27,16 @@ __all__ = [
     "BASE_CAP",
     "DRAFT_CAP",
     "SEED_CAP",
+    "cache_folder",
     "check_output_name",
     "describe_os_error",
     "open_trusted",
     "output_path",
     "parsing",
+    "private_folder",
     "read_file",
     "read_stream",
+    "stat_key",
     "trusted_folder",
 ]
 
@@ -285,3 +288,34 @@ def open_trusted(path: Path, flags: int = os.O_RDONLY) -> int | None:
         pass
     os.close(fd)
     return None
+
+
+def cache_folder(name: str = "zjfacts") -> Path | None:
+    """$XDG_CACHE_HOME/NAME, else ~/.cache/NAME; None when neither is an absolute path (the
+    XDG spec says to ignore a relative XDG_CACHE_HOME, and with HOME unset and no passwd
+    entry "~" would be a folder named "~" in the working folder)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / name
+    home = os.path.expanduser("~")
+    return Path(home, ".cache", name) if os.path.isabs(home) else None
+
+
+def private_folder(folder: Path) -> bool:
+    """Make `folder` (its parents as usual, itself private: 0o700) when it is missing; True
+    when it is a folder a cache may trust (see trusted_folder)."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    return trusted_folder(folder)
+
+
+def stat_key(st: os.stat_result) -> str:
+    """What tells that a file's content may have changed since it was last hashed: size,
+    mtime and inode, which tools restore, and the change time and device, which no tool
+    can set back."""
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_ctime_ns} {st.st_dev}"
