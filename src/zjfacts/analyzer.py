@@ -35,7 +35,7 @@ class Lexicon:
     """The word tables the analyser reads: synonyms.toml plus the base's glossary."""
 
     __slots__ = (
-        "_glossary_max",
+        "_glossary_sizes",
         "_phrase_re",
         "_words",
         "glossary",
@@ -62,7 +62,7 @@ class Lexicon:
         self.glossary = glossary or {}  # Chinese term -> English words
         self.names = names  # proper names: never stemmed
         self._phrase_re: re.Pattern[str] | None = None
-        self._glossary_max = 0
+        self._glossary_sizes: tuple[int, ...] | None = None
         self._words: dict[str, tuple[str, ...]] = {}  # word -> its terms, for facts
 
     @classmethod
@@ -146,13 +146,16 @@ class Lexicon:
     def segment(self, run: str) -> list[str]:
         """A run of Chinese characters -> English words through the glossary (longest match
         first); characters the glossary does not know stay as one unknown term."""
-        if not self._glossary_max:
-            self._glossary_max = max((len(k) for k in self.glossary), default=0)
+        if self._glossary_sizes is None:
+            # Only the lengths some term has, longest first, and none over MAX_TERM: trying
+            # every length up to the longest term made a long term against a long claim cubic.
+            sizes = {len(k) for k in self.glossary if 0 < len(k) <= MAX_TERM}
+            self._glossary_sizes = tuple(sorted(sizes, reverse=True))
         out: list[str] = []
         unknown = ""
         i = 0
         while i < len(run):
-            for size in range(min(self._glossary_max, len(run) - i), 0, -1):
+            for size in (s for s in self._glossary_sizes if s <= len(run) - i):
                 english = self.glossary.get(run[i : i + size])
                 if english is not None:
                     if unknown:
@@ -167,6 +170,11 @@ class Lexicon:
         if unknown:
             out.append(unknown)
         return out
+
+
+# The longest glossary term read, in characters: a Chinese term is a word or a name (the
+# bundled glossary's longest is a few characters); a longer key is no term.
+MAX_TERM = 32
 
 
 def stem(word: str) -> str:

@@ -295,6 +295,15 @@ def _make_header(path: Path, doc: dict[str, Any]) -> BaseHeader:
         isinstance(k, str) and isinstance(v, str) for k, v in glossary.items()
     ):
         raise FactFileError(path, None, "'glossary' must map terms to strings")
+    from zjfacts.analyzer import MAX_TERM
+
+    for term in glossary:
+        if len(term) > MAX_TERM:
+            problems.append(
+                Problem(
+                    where, None, f"glossary term of {len(term):,} characters is ignored (a term has at most {MAX_TERM})"
+                )
+            )
     return BaseHeader(path, seeds_dir, sources, dict(glossary), tuple(problems))
 
 
