@@ -51,6 +51,31 @@ def test_export_to_a_link_to_dev_stdout_reaches_the_redirect(tmp_path: Path) -> 
     assert out.read_text("utf-8").startswith("id,claim,")
 
 
+def test_export_to_dev_stdout_appends_and_pipes(tmp_path: Path) -> None:
+    """Through /dev/stdout (by a link, so the test cannot touch the system's): `>> file` keeps
+    what the file held, and a pipe gets the export."""
+    import subprocess
+    import sys
+
+    link = tmp_path / "stdout"
+    link.symlink_to("/dev/stdout")
+    out = tmp_path / "out.csv"
+    out.write_text("first line\n")
+    with out.open("a") as sink:
+        assert cli("export", "-o", str(link), "--format", "csv", stdout=sink, stderr=-1).returncode == 0
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0] == "first line" and lines[1].startswith("id,claim,") and len(lines) > 100
+    piped = subprocess.run(
+        f"{sys.executable} -m zjfacts export -o {link} --format jsonl | wc -l",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert int(piped.stdout.strip()) > 100, piped.stderr
+    assert link.is_symlink()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_export_into_a_symlinked_fifo(tmp_path: Path) -> None:
     """A link to a FIFO: written through, and both stay what they were."""

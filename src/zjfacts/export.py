@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from zjfacts.errors import InputError
 from zjfacts.facts import FACT_FIELDS
-from zjfacts.files import output_path
+from zjfacts.files import output_path, output_stream
 from zjfacts.render import CSV_COLUMNS
 from zjfacts.sanitizer import json_text, spreadsheet_cell
 
@@ -162,15 +162,8 @@ def export_sqlite(
 @contextlib.contextmanager
 def open_output(path: Path, protected: Sequence[Path] = ()) -> Iterator[TextIO]:
     """A text file that appears at `path` only once everything is written (UTF-8, \\n lines)."""
-    with output_path(Path(path), protected=protected) as tmp:
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as out:
-                yield out
-                out.flush()
-                if tmp.is_file():  # a pipe or device cannot be synced
-                    os.fsync(out.fileno())
-        except OSError as e:
-            raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    with output_stream(Path(path), protected=protected) as out:
+        yield out
 
 
 def _format(fmt: ExportFormat | str) -> ExportFormat:

@@ -20,6 +20,7 @@ import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from zjfacts.errors import FactFileError, InputError, ZjfactsError
 
@@ -32,6 +33,7 @@ __all__ = [
     "describe_os_error",
     "open_trusted",
     "output_path",
+    "output_stream",
     "parsing",
     "private_folder",
     "read_file",
@@ -242,6 +244,58 @@ def output_path(path: Path, *, protected: Iterable[Path] = (), regular_only: boo
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open descriptor `path` names, when it is /dev/stdout, /dev/fd/N, /proc/self/fd/N or
+    a link to one of them: written through that descriptor, as the shell set it up (a pipe,
+    a file opened for appending), never reopened, truncated or renamed over."""
+    name = os.fspath(path)
+    own = ("/proc/self/fd/", f"/proc/{os.getpid()}/fd/", "/dev/fd/")
+    for _ in range(40):
+        for prefix in own:
+            rest = name[len(prefix) :] if name.startswith(prefix) else ""
+            if rest.isdigit():
+                return int(rest)
+        if name in ("/dev/stdout", "/dev/stderr"):
+            return 1 if name == "/dev/stdout" else 2
+        try:
+            link = os.readlink(name)
+        except OSError:
+            return None
+        name = os.path.join(os.path.dirname(name), link)
+    return None
+
+
+@contextlib.contextmanager
+def output_stream(path: Path, *, protected: Iterable[Path] = ()) -> Iterator[TextIO]:
+    """A UTF-8 text stream (\\n lines) for an output file: through the descriptor /dev/stdout
+    and its kin name, into a pipe or device as it is, else a file that appears whole or not
+    at all (see output_path)."""
+    fd = _descriptor(path)
+    if fd is not None:
+        try:
+            out = open(os.dup(fd), "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {describe_os_error(e)}") from None
+        try:
+            yield out
+            out.flush()
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {describe_os_error(e)}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                out.close()
+        return
+    with output_path(path, protected=protected) as target:
+        try:
+            with target.open("w", encoding="utf-8", newline="") as out:
+                yield out
+                out.flush()
+                if target.is_file():  # a pipe or device cannot be synced
+                    os.fsync(out.fileno())
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {describe_os_error(e)}") from None
 
 
 def check_output_name(path: Path) -> None:
