@@ -209,9 +209,7 @@ def test_csv_export_uses_the_csv_columns(rows: list[FactRow]) -> None:
     )
 
 
-def test_export_replaces_an_existing_file(
-    tmp_path: Path, rows: list[FactRow], sources: list[SourceRow]
-) -> None:
+def test_export_replaces_an_existing_file(tmp_path: Path, rows: list[FactRow], sources: list[SourceRow]) -> None:
     """An existing file at the path is replaced whole, and nothing else is left in its folder."""
     target = tmp_path / "facts.db"
     target.write_text("not a database")

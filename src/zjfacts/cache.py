@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from zjfacts import __version__
-from zjfacts.errors import FactFileError
+from zjfacts.errors import FactFileError, IndexFormatError
 from zjfacts.facts import read_bytes, read_header
-from zjfacts.index import FORMAT, Index, IndexFormatError, build_index_from, lexicon_bytes, load_lexicon_data
+from zjfacts.index import FORMAT, Index, build_index_from, lexicon_bytes, load_lexicon_data
 
 __all__ = ["cache_dir", "cache_disabled", "open_index"]
 

@@ -464,21 +464,19 @@ def read_draft(path: str) -> tuple[str, str]:
     import sys
     from pathlib import Path
 
-    from zjfacts.errors import InputError
+    from zjfacts.errors import InputError, read_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         name = path
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a draft") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+        data = read_bytes(
+            Path(path),
+            lambda msg: InputError(f"{path}: {msg}"),
+            missing="no such file",
+            directory="is a directory, not a draft",
+        )
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not a text draft")
     try:

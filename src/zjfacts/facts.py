@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zjfacts._data import package_file
-from zjfacts.errors import FactFileError
+from zjfacts.errors import FactFileError, Unsplittable
 from zjfacts.records import FACT_FIELDS, Fact, Problem, Source
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "FactBase",
     "Problem",
     "Source",
+    "Unsplittable",
     "base_path",
     "fact_problems",
     "iter_facts",
@@ -97,16 +98,15 @@ def base_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def read_bytes(path: Path) -> bytes:
     """The base's bytes, or a one-line FactFileError naming what is wrong."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FactFileError(path, None, "fact file not found") from None
-    except IsADirectoryError:
-        raise FactFileError(path, None, "is a directory, not a fact file") from None
-    except PermissionError:
-        raise FactFileError(path, None, "permission denied") from None
-    except OSError as e:
-        raise FactFileError(path, None, f"cannot read: {e.strerror or e}") from None
+    from zjfacts import errors
+
+    return errors.read_bytes(
+        path,
+        lambda msg: FactFileError(path, None, msg),
+        missing="fact file not found",
+        directory="is a directory, not a fact file",
+        denied="permission denied",
+    )
 
 
 def _decode(data: bytes, path: Path, first_line: int) -> str:
@@ -276,11 +276,6 @@ def _make_fact(raw: dict[str, Any], line: int) -> Fact:
         former_ids=tuple(raw.get("former_ids", ())),
         base_line=line,
     )
-
-
-class Unsplittable(Exception):
-    """A run of facts could not be read on its own: its [[facts]] lines are not all facts (one
-    sits inside a multi-line string), or the file has other tables between them."""
 
 
 def _raw_facts(

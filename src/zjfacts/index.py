@@ -33,7 +33,7 @@ from typing import IO, Any
 
 from zjfacts._data import package_file
 from zjfacts.analyzer import Lexicon
-from zjfacts.errors import FactFileError
+from zjfacts.errors import FactFileError, IndexFormatError
 from zjfacts.facts import BaseHeader
 from zjfacts.records import Fact, Match, Source
 
@@ -336,7 +336,8 @@ def build_index_from(
 ) -> None:
     """Build the index of a base read as bytes. A large base is analysed in two halves at once,
     the second in a forked process, when the machine has a second core; the index is the same."""
-    from zjfacts.facts import Unsplittable, iter_facts
+    from zjfacts.errors import Unsplittable
+    from zjfacts.facts import iter_facts
 
     if len(offsets) < PARALLEL_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
@@ -398,7 +399,8 @@ def _fork_second_half(
     (pid, read end), or None when no process can be started."""
     import signal
 
-    from zjfacts.facts import Unsplittable, iter_facts
+    from zjfacts.errors import Unsplittable
+    from zjfacts.facts import iter_facts
 
     reader, writer = os.pipe()
     parent = os.getpid()
@@ -428,7 +430,7 @@ def _fork_second_half(
                 payload = marshal.dumps(("redo", None))
             except FactFileError as e:
                 payload = marshal.dumps(("error", (str(e.path), e.line, e.msg, e.column)))
-            except BaseException:  # anything else: the parent builds the index itself
+            except Exception:  # anything else: the parent builds the index itself
                 payload = marshal.dumps(("redo", None))
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(payload)
@@ -530,10 +532,6 @@ class _TermTable:
         if entry is None:
             raise KeyError(term)
         return entry
-
-
-class IndexFormatError(ValueError):
-    """The bytes are not a compiled index of this version (the cache rebuilds it)."""
 
 
 class Index:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from zjfacts.errors import NumberError
+
 __all__ = [
     "NumberError",
     "Quantity",
@@ -21,10 +23,6 @@ __all__ = [
     "find_quantities",
     "parse_quantity",
 ]
-
-
-class NumberError(ValueError):
-    """Text that holds no number the parser can read."""
 
 
 @dataclass(frozen=True, slots=True)

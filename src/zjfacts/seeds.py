@@ -121,23 +121,24 @@ class SeedLibrary:
 
     def get(self, name: str) -> SeedText:
         """A seed by file name; FactFileError when it is missing or unreadable."""
-        from zjfacts.errors import FactFileError
+        from zjfacts.errors import FactFileError, read_bytes
 
         seed = self._seeds.get(name)
         if seed is None:
             path = self.folder / name
             if Path(name).name != name:
                 raise FactFileError(path, None, "a source must be a file name inside the seeds folder")
+            data = read_bytes(
+                path,
+                lambda msg: FactFileError(path, None, msg),
+                missing="seed file not found",
+                directory="seed is a directory, not a file",
+                other="cannot read seed: {}",
+            )
             try:
-                seed = load_seed(path)
-            except FileNotFoundError:
-                raise FactFileError(path, None, "seed file not found") from None
-            except IsADirectoryError:
-                raise FactFileError(path, None, "seed is a directory, not a file") from None
+                seed = parse_seed(path.name, data.decode("utf-8"))
             except UnicodeDecodeError:
                 raise FactFileError(path, None, "seed is not UTF-8 text") from None
-            except OSError as e:
-                raise FactFileError(path, None, f"cannot read seed: {e.strerror or e}") from None
             self._seeds[name] = seed
         return seed
 
