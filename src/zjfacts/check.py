@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from zjfacts.dates import as_of_day, as_of_month, as_of_years, month_number
 from zjfacts.facts import Fact
 from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
@@ -26,27 +27,6 @@ from zjfacts.numbers import Quantity, find_quantities
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
@@ -113,10 +93,10 @@ def _is_day(statement: str, q: Quantity) -> bool:
     if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
         return False
     before = _MONTH_BEFORE.search(statement[: q.start])
-    if before and before.group(1).lower() in _MONTHS and _YEAR_AFTER.match(statement, q.end):
+    if before and month_number(before.group(1)) and _YEAR_AFTER.match(statement, q.end):
         return True
     after = _DAY_MONTH_YEAR.match(statement, q.end)
-    return bool(after and after.group(1).lower() in _MONTHS)
+    return bool(after and month_number(after.group(1)))
 
 
 _DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
@@ -127,7 +107,7 @@ def _date_before(statement: str, q: Quantity) -> tuple[int | None, int | None]:
     "20 September 2023"."""
     head = statement[: q.start]
     m = _MONTH_BEFORE.search(head)
-    month = _MONTHS.get(m.group(1).lower()) if m else None
+    month = month_number(m.group(1)) if m else None
     if month and m and m.group(2):
         return month, int(m.group(2))
     d = _DAY_MONTH_BEFORE.search(head)
@@ -163,7 +143,7 @@ def _subject_head(terms: list[str]) -> list[str]:
 
 
 def _fact_years(fact: Fact) -> set[int]:
-    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+    return as_of_years(fact.as_of)
 
 
 def _dated_in(finding: _Finding, years: list[int]) -> bool:
@@ -171,13 +151,11 @@ def _dated_in(finding: _Finding, years: list[int]) -> bool:
 
 
 def _fact_day(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_day(fact.as_of)
 
 
 def _fact_month(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_month(fact.as_of)
 
 
 class _Checker:

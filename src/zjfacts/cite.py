@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date as Date
 from typing import Any
 
+from zjfacts.dates import iso_parts
 from zjfacts.errors import InputError
 from zjfacts.formatting import citation
 from zjfacts.records import FactRow, Source
 
 __all__ = ["csl_item", "csl_json", "markdown_footnote", "with_footnote"]
 
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Characters that would turn a quote into Markdown markup (emphasis, code, links, HTML).
 _MARKDOWN = re.compile(r"([\\`*_\[\]<])")
 _LABEL = re.compile(r"[^\s\[\]^]+")
@@ -74,16 +73,8 @@ def csl_json(rows: Iterable[FactRow], sources: Iterable[Source] = ()) -> list[di
 def _issued(text: str) -> dict[str, Any]:
     """ISO dates as date-parts ("2025-11-04" -> [[2025, 11, 4]], "2025-11" -> [[2025, 11]]);
     anything else as `raw`, which citeproc-js and pandoc try to parse themselves."""
-    m = _ISO_DATE.fullmatch(text.strip())
-    if m:
-        parts = [int(p) for p in m.groups() if p is not None]
-        year, month, day = [*parts, 1, 1][:3]
-        try:
-            Date(year, month, day)  # "2025-13" or "2025-02-30" is no date: pass it on as raw
-        except ValueError:
-            return {"raw": text}
-        return {"date-parts": [parts]}
-    return {"raw": text}
+    parts = iso_parts(text)
+    return {"date-parts": [parts]} if parts else {"raw": text}
 
 
 def _one_line(text: str) -> str:

@@ -52,7 +52,8 @@ _CHUNK = 2000  # facts parsed per tomli call: bounded memory, few calls
 
 @dataclass(frozen=True, slots=True)
 class BaseHeader:
-    """Everything in a base but its facts: sources, glossary, where the seeds are."""
+    """Everything in a base but its facts: sources, glossary (the package's general terms with
+    the base's own names over them), where the seeds are."""
 
     path: Path
     seeds_dir: Path
@@ -178,7 +179,16 @@ def _make_header(path: Path, doc: dict[str, Any]) -> BaseHeader:
         isinstance(k, str) and isinstance(v, str) for k, v in glossary.items()
     ):
         raise FactFileError(path, None, "'glossary' must map terms to strings")
-    return BaseHeader(path, seeds_dir, sources, dict(glossary), tuple(problems))
+    return BaseHeader(path, seeds_dir, sources, {**_package_glossary(), **glossary}, tuple(problems))
+
+
+def _package_glossary() -> dict[str, str]:
+    from zjfacts.analyzer import GLOSSARY_FILE, package_glossary
+
+    try:
+        return package_glossary()
+    except (OSError, ValueError) as e:  # a broken install: say which file
+        raise FactFileError(f"zjfacts/{GLOSSARY_FILE}", None, f"cannot read the glossary: {e}") from None
 
 
 def _make_source(path: Path, name: str, meta: dict[str, Any], problems: list[Problem]) -> Source:

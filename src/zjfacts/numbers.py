@@ -144,12 +144,18 @@ def _unit_after(t: _Tables) -> re.Pattern[str]:
 
 
 _NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,6})")
-_YEAR_BEFORE = re.compile(
-    r"(?:\b(?:in|since|by|until|from|of|during|before|after|year|early|late|mid|end)\s+"
-    r"|(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:\d{1,2},\s*)?)$",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _year_before() -> re.Pattern[str]:
+    """What stands before a year: a preposition, or a month (and a day)."""
+    from zjfacts.dates import month_alternation
+
+    return re.compile(
+        r"(?:\b(?:in|since|by|until|from|of|during|before|after|year|early|late|mid|end)\s+"
+        rf"|(?:{month_alternation()})\.?\s+(?:\d{{1,2}},\s*)?)$",
+        re.IGNORECASE,
+    )
 
 
 def bound_kind(bound: str | None) -> str | None:
@@ -204,7 +210,7 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             re.fullmatch(r"1[89]\d\d|20\d\d", plain)
             and not m["scale"]
             and not m["cur"]
-            and (_YEAR_BEFORE.search(text[: m.start("digits")]) or not _followed_by_unit(text, m))
+            and (_year_before().search(text[: m.start("digits")]) or not _followed_by_unit(text, m))
         ):
             is_year = True
     else:

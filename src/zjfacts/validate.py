@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zjfacts.dates import is_as_of
 from zjfacts.errors import FactFileError
 from zjfacts.facts import FactBase, Problem, load_base
 from zjfacts.numbers import fact_bounds, find_quantities
@@ -15,7 +16,6 @@ from zjfacts.seeds import SeedLibrary, SeedText
 
 __all__ = ["Coverage", "Report", "Uncited", "validate"]
 
-_AS_OF = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -93,12 +93,17 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
+    from zjfacts.analyzer import package_glossary
     from zjfacts.index import load_lexicon_data
 
     try:
         load_lexicon_data()
     except (OSError, ValueError) as e:
         problems.append(Problem("zjfacts/data/synonyms.toml", None, f"cannot be read: {e}"))
+    try:
+        package_glossary()
+    except (OSError, ValueError) as e:
+        problems.append(Problem("zjfacts/data/glossary.toml", None, f"cannot be read: {e}"))
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
@@ -158,7 +163,7 @@ def _check_facts(
                 problem(f"former id {old!r} is listed twice (also by {former[old]!r})")
             else:
                 former[old] = fact.id
-        if fact.as_of is not None and not _AS_OF.fullmatch(fact.as_of):
+        if fact.as_of is not None and not is_as_of(fact.as_of):
             problem(f"as_of {fact.as_of!r} is not a date or period (YYYY, YYYY-MM, YYYY-MM-DD, A/B)")
         if fact.value is not None and not _value_in_quote(float(fact.value), fact.quote):
             figures = ", ".join(f"{q.value:g}" for q in find_quantities(fact.quote)) or "none"
