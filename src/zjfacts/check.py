@@ -208,12 +208,14 @@ class _Checker:
         q = figure.quantity
         if fact.value is None or fact.unit is None:
             return False
-        if q.unit == "year" or fact.unit == "year":
-            return q.unit == fact.unit
-        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
-            return q.unit == fact.unit
+        # A rate is measured in its amount's unit: "yuan per share" is yuan.
+        unit = fact.unit.split(" per ")[0]
+        if q.unit == "year" or unit == "year":
+            return q.unit == unit
+        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == unit):
+            return q.unit == unit
         noun = self._noun_terms(q)
-        if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+        if unit in _CURRENCIES or unit in _MEASURES:
             return q.unit is None and not noun  # "income reached 66,000." names no unit
         if not noun:
             return True  # "employs 600": a count of the right subject will do
