@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from zjfacts.facts import Fact
+from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
-from zjfacts.render import format_number
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
@@ -428,7 +428,7 @@ def _bound(fact: Fact) -> str | None:
 
 
 def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if q.unit == "year" and month:  # a date as the sources' as_of writes it: 2023-09-20
         return f"{int(q.value)}-{month:02d}" + (f"-{day:02d}" if day else "")
@@ -436,7 +436,7 @@ def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
 
 
 def _says(fact: Fact, figure: _Figure | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"

@@ -17,6 +17,7 @@ __all__ = [
     "NumberError",
     "Quantity",
     "bound_kind",
+    "fact_bounds",
     "find_quantities",
     "parse_quantity",
 ]
@@ -54,6 +55,7 @@ class _Tables:
     multipliers: dict[str, float]
     fractions: dict[str, float]
     bounds: dict[str, str]
+    fact_bounds: frozenset[str]  # what a fact's `bound` may be
     unit_of: dict[str, str]  # spelled form -> canonical unit
     number_re: re.Pattern[str]
 
@@ -72,6 +74,7 @@ def _tables() -> _Tables:
         multipliers={k: float(v) for k, v in data["multipliers"].items()},
         fractions={k: float(v) for k, v in data["fractions"].items()},
         bounds=dict(data["bounds"]),
+        fact_bounds=frozenset(data["fact_bounds"]),
         unit_of=unit_of,
         number_re=_build_regex(data),
     )
@@ -157,6 +160,11 @@ def bound_kind(bound: str | None) -> str | None:
         return None
     key = bound.strip().lower().lstrip("-")
     return _tables().bounds.get(key)
+
+
+def fact_bounds() -> frozenset[str]:
+    """The hedges a fact's `bound` may be, as data/numbers.toml lists them."""
+    return _tables().fact_bounds
 
 
 def find_quantities(text: str) -> list[Quantity]:
