@@ -180,6 +180,8 @@ def _unit(q: Quantity, sentence: str) -> str:
         if w in ("and", "or") and head and i + 1 < len(words) and words[i + 1] not in _words().stop:
             continue
         if w in _words().stop or w.endswith("ly") or w.endswith("ed"):
+            if not head and w in ("more", "new", "additional", "other"):
+                continue  # "500 more craftsmen" counts craftsmen
             break
         head.append(w)
     if head:
