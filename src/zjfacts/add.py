@@ -96,6 +96,10 @@ def read_document(path: Path) -> Document:
         import html
 
         title = html.unescape(title)
+    elif title is None and seed.paragraphs:
+        first = seed.paragraphs[0].text  # a plain text's headline: a short first line, no full stop
+        if len(first.split()) <= 20 and not first.endswith((".", "!", "?", ":")):
+            title = first
     return Document(path, raw, text, seed.markup, title or None, _dateline(seed.text[:3000]))
 
 

@@ -345,6 +345,7 @@ def _sentence_drafts(
         value = q.value
         if upper is None and q.unit in (None, "year") and sentence[q.end : q.end + 1] == "s" and not value % 10:
             upper = value + 9  # a decade or an age group: "the 1980s", "in their 20s"
+        as_of: str | None
         if q.is_year:
             as_of = _as_of(int(value), dates) if upper is None else f"{int(value)}/{int(upper)}"
         else:
