@@ -150,7 +150,7 @@ def test_a_taken_name_gets_a_content_hash_name(runner, app, small_base: Path) ->
         (b"  \n\n", "empty"),
         (b"\x00\x01binary\x00", "binary"),
         (b"\xff\xfe not utf-8 \xff", "not UTF-8"),
-        (b"%PDF-1.7 ...", "PDF"),
+        (b"%PDF-1.7 not really a PDF", "PDF"),
         (b"Menu\nHome\nAbout us\n", "no sentence"),
     ],
 )
@@ -211,3 +211,57 @@ def test_leave_one_out_drafts_match_the_curated_facts(seed: str, tmp_path: Path)
     assert score.valid, score.summary()
     assert score.queries >= 15
     assert score.lookup >= 0.75, score.summary()
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing `text` in Helvetica, with a correct cross-reference table."""
+    stream = f"BT /F1 11 Tf 40 750 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_document_is_added_as_its_text(runner, app, small_base: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("pypdf")
+    doc = small_base.parent / "report.pdf"
+    doc.write_bytes(_pdf("In 2025, Jinyun opened 12 new rural libraries, the county said."))
+    code, _, err = _add(runner, app, small_base, str(doc))
+    assert code == 0, err
+    stored = small_base.parent / "seeds" / "report.txt"
+    assert "Jinyun opened 12 new rural libraries" in stored.read_text()
+    assert [(d["value"], d["source"]["file"]) for d in _drafts(small_base)] == [(12, "report.txt")]
+    assert runner.invoke(app, ["validate", "--facts", str(small_base)]).exit_code == 0
+
+
+def test_pdf_without_the_extra_says_how_to_get_it(  # type: ignore[no-untyped-def]
+    runner, app, small_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pypdf(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("pypdf"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_pypdf)
+    doc = small_base.parent / "report.pdf"
+    doc.write_bytes(_pdf("In 2025, Jinyun opened 12 new rural libraries."))
+    code, _, err = _add(runner, app, small_base, str(doc))
+    assert code == 2 and "pip install 'zjfacts[pdf]'" in err

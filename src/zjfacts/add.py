@@ -78,9 +78,8 @@ def read_document(path: Path) -> Document:
     if len(raw) > MAX_DOCUMENT:
         raise InputError(f"{path}: cannot add: over the {MAX_DOCUMENT:,}-byte limit")
     if raw.startswith(b"%PDF-"):
-        raise InputError(
-            f"{path}: cannot add a PDF: save its text (e.g. `pdftotext -layout {path.name}`) and add the .txt"
-        )
+        raw = _pdf_text(path, raw)  # the seed keeps the text: quotes must be verbatim in what we read
+        path = path.with_suffix(".txt")
     if b"\x00" in raw:
         raise InputError(f"{path}: cannot add: a binary file, not text")
     try:
@@ -101,6 +100,24 @@ def read_document(path: Path) -> Document:
         if len(first.split()) <= 20 and not first.endswith((".", "!", "?", ":")):
             title = first
     return Document(path, raw, text, seed.markup, title or None, _dateline(seed.text[:3000]))
+
+
+def _pdf_text(path: Path, raw: bytes) -> bytes:
+    """A PDF's text, page after page, through pypdf (the optional `pdf` extra: pure Python)."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        raise InputError(f"{path}: reading a PDF needs the pdf extra: pip install 'zjfacts[pdf]'") from None
+    import io
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are about the file, not for the user
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw)).pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as e:
+        raise InputError(f"{path}: cannot read the PDF: {e}") from None
+    return "\n\n".join(p.strip() for p in pages if p.strip()).encode("utf-8") + b"\n"
 
 
 def _dateline(text: str) -> str | None:
