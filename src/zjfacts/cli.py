@@ -309,6 +309,9 @@ def validate(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")
+    ] = False,
     facts: FactsOpt = None,
 ) -> None:
     """Check the fact base against its seeds: schema, ids, verbatim quotes, values.
@@ -320,13 +323,15 @@ def validate(
       zjfacts validate
 
       zjfacts validate --coverage --facts my-facts.toml
+
+      zjfacts validate --strict
     """
     from zjfacts.facts import base_path
     from zjfacts.formatting import clean
     from zjfacts.validate import validate as run
 
     with _reported():
-        report = run(base_path(facts), coverage=coverage)
+        report = run(base_path(facts), coverage=coverage, strict=strict)
     for line in report.lines():
         sys.stdout.write(clean(line) + "\n")
     for line in report.summary():
@@ -428,6 +433,52 @@ def export(
     if output is not None:
         _err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
     raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+def add(
+    document: Annotated[
+        Path, typer.Argument(metavar="DOCUMENT", help="A text, Markdown or HTML file.", show_default=False)
+    ],
+    title: Annotated[Optional[str], typer.Option("--title", help="The document's title.")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Who published it.")] = None,  # noqa: UP045
+    author: Annotated[Optional[str], typer.Option("--author", help="Who wrote it.")] = None,  # noqa: UP045
+    date: Annotated[Optional[str], typer.Option("--date", help="Its date, YYYY-MM-DD.")] = None,  # noqa: UP045
+    url: Annotated[Optional[str], typer.Option("--url", help="Where it was published.")] = None,  # noqa: UP045
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Print the drafts; change nothing.")] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Add a document to the base: copy it into the seeds, append its source and draft facts.
+
+    Each sentence that states a figure becomes at least one draft fact (value, unit, range,
+    status and date from the text, the sentence as its verbatim quote), marked `draft = true`
+    until you have read it against the document. Nothing above the appended part changes.
+
+    Examples:
+
+      zjfacts add report.html --facts my-facts.toml --dry-run
+
+      zjfacts add notes.md --facts my-facts.toml --publisher "Xinhua" --date 2026-03-01
+
+      zjfacts validate --strict --facts my-facts.toml
+    """
+    from zjfacts.add import add_document
+    from zjfacts.facts import base_path
+
+    meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
+    with _reported():
+        done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(done.appended.lstrip("\n"))
+        _err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
+    else:
+        for draft in done.drafts:
+            sys.stdout.write(draft.id + "\n")
+        _err(
+            f"added {done.seed} with {len(done.drafts)} draft facts; "
+            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
+        )
+    raise typer.Exit(0)
 
 
 @app.command()

@@ -18,6 +18,7 @@ __all__ = [
     "clean",
     "csv_cells",
     "format_number",
+    "marks",
     "value_text",
     "write_csv",
     "write_json",
@@ -106,6 +107,20 @@ def row_value(row: FactRow) -> str:
 def citation(row: FactRow) -> str:
     """`seed-file:line`, as every format cites a fact."""
     return f"{row.source.file}:{row.line}" if row.line else row.source.file
+
+
+def marks(row: FactRow) -> list[str]:
+    """What a reader must know before quoting a fact: a draft nobody reviewed, a target or a
+    forecast rather than a result, a figure the source garbles, a note on the source's text."""
+    fact = row.fact
+    out = ["draft"] if fact.draft else []
+    if fact.status != "reported":
+        out.append(fact.status)
+    if fact.doubtful:
+        out.append("doubtful")
+    elif fact.note:
+        out.append("note")
+    return out
 
 
 def _json_default(o: object) -> Any:

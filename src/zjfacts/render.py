@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
-from zjfacts.formatting import Format, citation, clean, row_value, write_csv, write_json, write_jsonl
+from zjfacts.formatting import Format, citation, clean, marks, row_value, write_csv, write_json, write_jsonl
 from zjfacts.records import FactRow, SourceRow, VerdictRow
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def _markdown(rows: Sequence[FactRow], out: IO[str]) -> None:
         cells = [
             str(rank),
             f"`{_md(row.fact.id)}`",
-            _md(row.fact.claim),
+            _md(row.fact.claim) + "".join(f" *({flag})*" for flag in marks(row)),
             _md(row_value(row)),
             _md(row.fact.as_of or ""),
             _md(citation(row)),
@@ -120,6 +120,9 @@ def _table(rows: Sequence[FactRow], highlight: Callable[[str], bool] | None, out
         cell = _highlighted(row.fact.claim, highlight)
         cell.append("\n")
         cell.append(clean(citation(row)), style="cyan")
+        flags = marks(row)
+        if flags:
+            cell.append(" · " + ", ".join(flags), style="yellow")
         for line in row.explain or ():
             cell.append("\n" + clean(line), style="dim")
         table.add_row(Text(str(rank)), cell, Text(clean(row_value(row))), Text(clean(row.fact.as_of or "")))

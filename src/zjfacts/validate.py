@@ -17,6 +17,7 @@ from zjfacts.seeds import SeedLibrary, SeedText
 __all__ = ["Coverage", "Report", "Uncited", "validate"]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DRAFT = "is a draft: check it against its seed, then drop `draft = true`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +49,21 @@ class Report:
     problems: tuple[Problem, ...]
     coverage: Coverage | None = None
     skipped: int = 0  # fact tables too broken to check past their first problem
+    drafts: tuple[Problem, ...] = ()  # facts `add` drafted that nobody has reviewed yet
+    strict: bool = False  # drafts count as problems
 
     @property
     def failed(self) -> bool:
-        """Whether validate answers "no" (exit 1): a problem, or an uncited number when asked."""
-        return bool(self.problems) or bool(self.coverage and self.coverage.uncited)
+        """Whether validate answers "no" (exit 1): a problem, an uncited number when asked, or
+        with --strict a draft still to review."""
+        uncited = bool(self.coverage and self.coverage.uncited)
+        return bool(self.problems) or uncited or (self.strict and bool(self.drafts))
 
     def lines(self) -> list[str]:
         """The report for stdout: one line per problem, then per uncited number."""
         out = [str(problem) for problem in self.problems]
+        if self.strict:
+            out.extend(str(draft) for draft in self.drafts)
         if self.coverage is not None:
             out.extend(
                 f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…"
@@ -75,12 +82,17 @@ class Report:
         skipped = f" ({self.skipped} more could not be read)" if self.skipped else ""
         facts_n = f"{self.facts} fact" + ("s" if self.facts != 1 else "")
         sources_n = f"{self.sources} source" + ("s" if self.sources != 1 else "")
-        out.append(f"{facts_n}{skipped}, {sources_n}: {len(self.problems) or 'no'} {noun}")
+        drafts = ""
+        if self.drafts:
+            drafts = f"; {len(self.drafts)} draft" + ("s" if len(self.drafts) != 1 else "") + " to review"
+            drafts += "" if self.strict else " (zjfacts validate --strict lists them)"
+        out.append(f"{facts_n}{skipped}, {sources_n}: {len(self.problems) or 'no'} {noun}{drafts}")
         return out
 
 
-def validate(path: Path, *, coverage: bool = False) -> Report:
-    """Check a base; FactFileError (exit 2) only when it cannot be read at all."""
+def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Report:
+    """Check a base; FactFileError (exit 2) only when it cannot be read at all. With `strict`,
+    the drafts `add` appended fail it until a person has reviewed them."""
     problems: list[Problem] = []
     base = load_base(path, problems)
     _check_word_tables(problems)
@@ -89,7 +101,12 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
     spans = _check_facts(base, loaded, problems)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
-    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped)
+    drafts = tuple(
+        Problem(str(base.path), f.base_line or None, _DRAFT, f.id)
+        for f in base.facts
+        if f.draft
+    )
+    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict)
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
