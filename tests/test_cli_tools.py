@@ -38,7 +38,7 @@ def test_cite_markdown_and_csl(runner, app) -> None:  # type: ignore[no-untyped-
     md = runner.invoke(app, ["cite", "lizu-collective-income-2024"]).stdout
     assert md.startswith("[^lizu-collective-income-2024]: ") and "000_ba4d558163489fd9.txt:9" in md
     items = json.loads(runner.invoke(app, ["cite", "lizu-collective-income-2024", "--format", "csl-json"]).stdout)
-    assert items[0]["id"] == "lizu-collective-income-2024" and items[0]["type"] == "article-newspaper"
+    assert items[0]["id"] == "000_ba4d558163489fd9.txt" and items[0]["type"] == "article-newspaper"
     assert items[0]["issued"] == {"date-parts": [[2025, 11, 4]]}
     result = runner.invoke(app, ["cite", "no-such-fact"])
     assert result.exit_code == 1 and result.stderr.startswith("error: no fact with id")

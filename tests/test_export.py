@@ -67,7 +67,7 @@ def test_sqlite_export_has_typed_columns(db: sqlite3.Connection) -> None:
         "draft": ("INTEGER", True, False),
     }
     sources = _columns(db, "sources")
-    assert list(sources) == ["file", "title", "publisher", "author", "date", "url", "label"]
+    assert list(sources) == ["file", "title", "publisher", "author", "date", "url", "label", "note"]
     assert sources["file"] == ("TEXT", False, True)
 
 

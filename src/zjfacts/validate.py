@@ -13,6 +13,7 @@ from zjfacts.facts import FactBase, Problem, load_base
 from zjfacts.numbers import fact_bounds, find_quantities
 from zjfacts.records import STATUSES
 from zjfacts.seeds import SeedLibrary, SeedText
+from zjfacts.units import unit_problem, vocabulary
 
 __all__ = ["Coverage", "Report", "Uncited", "validate"]
 
@@ -51,6 +52,7 @@ class Report:
     skipped: int = 0  # fact tables too broken to check past their first problem
     drafts: tuple[Problem, ...] = ()  # facts `add` drafted that nobody has reviewed yet
     strict: bool = False  # drafts count as problems
+    review: tuple[Problem, ...] = ()  # drafts' own problems (a unit to fix): listed with --strict
 
     @property
     def failed(self) -> bool:
@@ -63,7 +65,7 @@ class Report:
         """The report for stdout: one line per problem, then per uncited number."""
         out = [str(problem) for problem in self.problems]
         if self.strict:
-            out.extend(str(draft) for draft in self.drafts)
+            out.extend(str(p) for p in sorted((*self.drafts, *self.review), key=lambda p: p.line or 0))
         if self.coverage is not None:
             out.extend(
                 f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…"
@@ -98,7 +100,8 @@ def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Rep
     _check_word_tables(problems)
     seeds = SeedLibrary(base.header.seeds_dir)
     loaded = _check_sources(base, seeds, problems)
-    spans = _check_facts(base, loaded, problems)
+    review: list[Problem] = []  # what is wrong with drafts, beyond being drafts
+    spans = _check_facts(base, loaded, problems, review)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
     drafts = tuple(
@@ -106,7 +109,9 @@ def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Rep
         for f in base.facts
         if f.draft
     )
-    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict)
+    return Report(
+        len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict, tuple(review)
+    )
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
@@ -121,21 +126,33 @@ def _check_word_tables(problems: list[Problem]) -> None:
         package_glossary()
     except (OSError, ValueError) as e:
         problems.append(Problem("zjfacts/data/glossary.toml", None, f"cannot be read: {e}"))
+    try:
+        vocabulary()
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        problems.append(Problem("zjfacts/data/units.toml", None, f"cannot be read: {e}"))
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
     where = str(base.path)
     loaded: dict[str, SeedText] = {}
-    for name in base.sources:
+    labels: dict[str, str] = {}  # label -> the first source it names
+    for name, source in base.sources.items():
         try:
             loaded[name] = seeds.get(name)
         except FactFileError as e:
             problems.append(Problem(where, None, f"source {name!r}: {e}"))
+        if source.title and source.label:
+            msg = "has a title, which is its label: `label` is for a document that states none"
+            problems.append(Problem(where, None, f"source {name!r} {msg}"))
+        shown = source.label_text
+        if shown in labels:
+            problems.append(Problem(where, None, f"source {name!r} reads like {labels[shown]!r}: {shown!r}"))
+        labels.setdefault(shown, name)
     return loaded
 
 
 def _check_facts(
-    base: FactBase, loaded: dict[str, SeedText], problems: list[Problem]
+    base: FactBase, loaded: dict[str, SeedText], problems: list[Problem], review: list[Problem]
 ) -> dict[str, list[tuple[int, int]]]:
     where = str(base.path)
     seen: dict[str, int] = {}
@@ -164,6 +181,10 @@ def _check_facts(
             spans.setdefault(fact.source, []).extend((h, h + length) for h in hits)
         if (fact.value is None) != (fact.unit is None):
             problem("value and unit go together: give both or neither")
+        if fact.unit is not None and (why := unit_problem(fact.unit)) is not None:
+            # A draft's unit is the noun after its figure ("tourists", "here"): the reviewer
+            # fixes it with the rest of the draft, so it fails only --strict, beside the draft.
+            (review if fact.draft else problems).append(Problem(where, line, why, fact.id))
         if fact.bound is not None and fact.bound not in hedges:
             problem(f"bound {fact.bound!r} is not one of {', '.join(sorted(hedges))}")
         if fact.value_max is not None:
