@@ -67,6 +67,35 @@ def test_uncited_numbers_are_listed(runner, app, tmp_path: Path) -> None:  # typ
     assert "coverage: 2/3" in result.stderr
 
 
+def test_unquoted_sentences_are_listed_after_the_numbers(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--coverage also lists each body sentence no quote touches, after the uncited numbers; a
+    sentence alone does not fail it (exit 0), a number does (exit 1)."""
+    seed = TINY_SEED + "\nThe tea is picked by hand. Everyone says so.\n"
+    path = write_base(tmp_path, TINY_BASE, {"a.txt": seed})
+    result = runner.invoke(app, ["validate", "--coverage", "--facts", str(path)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "a.txt:5: sentence is not in any quote: The tea is picked by hand.",
+        "a.txt:5: sentence is not in any quote: Everyone says so.",
+    ]
+    assert "coverage: 2/4 sentences of the seeds quoted (50.0%)" in result.stderr
+    path = write_base(tmp_path, TINY_BASE, {"a.txt": seed + "\nIt has 37 tea farms.\n"})
+    lines = runner.invoke(app, ["validate", "--coverage", "--facts", str(path)]).stdout.splitlines()
+    assert lines[0].startswith("a.txt:7: number 37 is not in any quote")
+    assert lines[1:] == [
+        "a.txt:5: sentence is not in any quote: The tea is picked by hand.",
+        "a.txt:5: sentence is not in any quote: Everyone says so.",
+        "a.txt:7: sentence is not in any quote: It has 37 tea farms.",
+    ]
+
+
+def test_bundled_base_lists_its_unquoted_sentences(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The bundled base's gap stays visible: headings and captions no fact quotes are listed."""
+    result = runner.invoke(app, ["validate", "--coverage"])
+    assert "002_f4215884237694ff.txt:3: sentence is not in any quote: [Photo/WeChat account: sxfabu]" in result.stdout
+    assert "sentences of the seeds quoted" in result.stderr
+
+
 def test_facts_that_cannot_be_read_are_counted(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A fact with no claim is a problem, and the summary says it was not counted among the facts."""
     broken = TINY_BASE.replace('claim = "Alpha village grew fast."\n', "", 1)

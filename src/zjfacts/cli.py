@@ -307,7 +307,7 @@ def sources(
 @app.command()
 def validate(
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
+        bool, typer.Option("--coverage", help="Also list every number and sentence of the seeds no quote cites.")
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")

@@ -13,11 +13,13 @@ from zjfacts.facts import FactBase, Problem, load_base
 from zjfacts.numbers import fact_bounds, find_quantities
 from zjfacts.records import STATUSES
 from zjfacts.seeds import SeedLibrary, SeedText
+from zjfacts.sentences import split_sentences
 from zjfacts.units import unit_problem, vocabulary
 
-__all__ = ["Coverage", "Report", "Uncited", "validate"]
+__all__ = ["Coverage", "Report", "Uncited", "Unquoted", "validate"]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a sentence has a word: not a lone "." or "[ ]"
 _DRAFT = "is a draft: check it against its seed, then drop `draft = true`"
 
 
@@ -32,9 +34,23 @@ class Uncited:
 
 
 @dataclass(frozen=True, slots=True)
+class Unquoted:
+    """A sentence of a seed's body that no quote touches: a claim the base may be missing."""
+
+    source: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
+    """How much of the seeds' bodies the quotes cover: every number written in digits, and
+    every sentence (one that any quote overlaps counts as quoted)."""
+
     total: int
     uncited: tuple[Uncited, ...]
+    sentences: int = 0
+    unquoted: tuple[Unquoted, ...] = ()
 
     @property
     def cited(self) -> int:
@@ -57,7 +73,8 @@ class Report:
     @property
     def failed(self) -> bool:
         """Whether validate answers "no" (exit 1): a problem, an uncited number when asked, or
-        with --strict a draft still to review."""
+        with --strict a draft still to review. An unquoted sentence is listed, not failed: not
+        every sentence is a claim (headings, captions, transitions), while a number always is."""
         uncited = bool(self.coverage and self.coverage.uncited)
         return bool(self.problems) or uncited or (self.strict and bool(self.drafts))
 
@@ -71,6 +88,9 @@ class Report:
                 f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…"
                 for u in self.coverage.uncited
             )
+            out.extend(
+                f"{u.source}:{u.line}: sentence is not in any quote: {_clip(u.text)}" for u in self.coverage.unquoted
+            )
         return out
 
     def summary(self) -> list[str]:
@@ -80,6 +100,9 @@ class Report:
             cov = self.coverage
             share = 100.0 * cov.cited / cov.total if cov.total else 100.0
             out.append(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
+            quoted = cov.sentences - len(cov.unquoted)
+            share = 100.0 * quoted / cov.sentences if cov.sentences else 100.0
+            out.append(f"coverage: {quoted}/{cov.sentences} sentences of the seeds quoted ({share:.1f}%)")
         noun = "problem" if len(self.problems) == 1 else "problems"
         skipped = f" ({self.skipped} more could not be read)" if self.skipped else ""
         facts_n = f"{self.facts} fact" + ("s" if self.facts != 1 else "")
@@ -219,8 +242,9 @@ def _value_in_quote(value: float, quote: str) -> bool:
 
 
 def _coverage(base: FactBase, loaded: dict[str, SeedText], spans: dict[str, list[tuple[int, int]]]) -> Coverage:
-    total = 0
+    total = sentences = 0
     uncited: list[Uncited] = []
+    unquoted: list[Unquoted] = []
     for name, source in base.sources.items():
         seed = loaded.get(name)
         if seed is None:
@@ -236,4 +260,17 @@ def _coverage(base: FactBase, loaded: dict[str, SeedText], spans: dict[str, list
                 if not any(a <= at < b for a, b in covered):
                     context = para.text[max(0, m.start() - 40) : m.end() + 40]
                     uncited.append(Uncited(name, para.line, m.group(), context))
-    return Coverage(total, tuple(uncited))
+            for sentence in split_sentences(para.text):
+                if not _WORD.search(sentence.text):
+                    continue
+                sentences += 1
+                # One paragraph is one folded line: the column is the offset within it.
+                start = para.start + sentence.column - 1
+                end = start + len(sentence.text)
+                if not any(a < end and start < b for a, b in covered):
+                    unquoted.append(Unquoted(name, para.line, sentence.text))
+    return Coverage(total, tuple(uncited), sentences, tuple(unquoted))
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
