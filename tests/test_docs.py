@@ -41,3 +41,20 @@ def test_readme_jq_example_value(runner, app) -> None:  # type: ignore[no-untype
     """`zjfacts lookup lizu income --json | jq -r '.[0].value'` prints 4640000, as the README says."""
     assert "jq -r '.[0].value'                 # 4640000" in README
     assert json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["value"] == 4640000
+
+
+def test_readme_documents_exactly_the_fact_bounds() -> None:
+    """The README's bounds are numbers.toml's fact_bounds, no more and no fewer."""
+    from zjfacts.numbers import fact_bounds
+
+    paragraph = README.split("**Bounds**", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`([a-z ]+)`", paragraph)) - {"fact_bounds"}
+    assert documented == set(fact_bounds())
+
+
+def test_readme_documents_every_measure_of_the_unit_vocabulary() -> None:
+    """Each measure of data/units.toml is named in the README's Units paragraph."""
+    from zjfacts.units import vocabulary
+
+    paragraph = README.split("**Units**", 1)[1].split("\n\n", 2)[1]
+    assert set(vocabulary().measures) <= set(re.findall(r"`([^`]+)`", paragraph))
