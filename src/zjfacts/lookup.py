@@ -126,7 +126,8 @@ def check_rows(
     """`check`: the verdicts on a statement or on every sentence of a draft, as rows, and the
     draft's name (None for a statement). InputError for both, neither (before the base is
     opened), or an unreadable draft."""
-    from zjfacts.check import check_draft, check_statement, read_draft
+    from zjfacts.check import check_draft, check_statement
+    from zjfacts.sentences import read_draft
 
     text = " ".join(statement or []).strip()
     if file is not None and text:
