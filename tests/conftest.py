@@ -4,6 +4,7 @@ and tiny fact bases built in tmp_path."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,31 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SEED_000 = "000_ba4d558163489fd9.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.txt from the current output instead of comparing with them",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare a command's output with tests/golden/NAME, or rewrite it with --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.is_file(), f"no {path}: run `python -m pytest tests/test_golden.py --update-golden`"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs; if intended: --update-golden"
+
+    return compare
 
 
 @pytest.fixture(scope="session")
