@@ -18,6 +18,7 @@ __all__ = [
     "clean",
     "csv_cells",
     "format_number",
+    "row_value",
     "value_text",
     "write_csv",
     "write_json",
