@@ -323,7 +323,7 @@ def check(
       cat draft.md | zjfacts check --file - --strict
     """
     from zjfacts import render
-    from zjfacts.lookup import check_rows, check_summary, open_base
+    from zjfacts.lookup import check_failed, check_rows, check_summary, open_base
 
     fmt = _fmt(fmt, as_json)
     with _reported():
@@ -332,8 +332,7 @@ def check(
         render.print_verdicts(rows, fmt, name=name)
     if name is not None:
         _err(check_summary(name, rows))
-    failing = {"contradicted", "unverified"} if strict else {"contradicted"}
-    raise typer.Exit(1 if any(r.verdict in failing for r in rows) else 0)
+    raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)
 
 
 @app.command()
