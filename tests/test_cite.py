@@ -85,9 +85,10 @@ def lizu(base: Base) -> FactRow:
     return base.show(LIZU_INCOME)[0]
 
 
-def _with_source(row: FactRow, **source: str | None) -> FactRow:
+def _with_source(row: FactRow, **stated: str | None) -> FactRow:
     """A copy of a fact whose seed states other things about itself."""
-    return replace(row, source=replace(row.source, **source))  # type: ignore[arg-type]
+    source = Source(**{**{k: getattr(row.source, k) for k in ("file", "title", "publisher", "date")}, **stated})
+    return replace(row, source=source)
 
 
 def _sources(base: Base) -> list[Source]:
