@@ -149,8 +149,8 @@ def test_every_bundled_source_has_a_distinct_label(runner: CliRunner, app: Any) 
         assert row["label"] == (row["title"] or row["label"])
         if row["title"] is None:
             assert row["label"].startswith("[") and row["label"].endswith("]")
-    table = runner.invoke(app, ["sources"], env={"COLUMNS": "160"}).stdout
-    assert "[Report on Lishui's path to common prosperity]" in table
+    table = runner.invoke(app, ["sources"], env={"COLUMNS": "250"}).stdout
+    assert "[Report on Lishui's common prosperity drive: industry," in table
     assert "no title stated" not in table
     assert "note: The date is the repost's" in table
 

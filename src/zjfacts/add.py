@@ -15,8 +15,10 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
+from zjfacts.dates import month_alternation, month_number
 from zjfacts.drafting import DraftFact, draft_facts
 from zjfacts.errors import InputError, ZjfactsError
 
@@ -26,15 +28,17 @@ MAX_DOCUMENT = 5_000_000  # bytes: a report or a web page, not a corpus
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-_MONTHS = (
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-)
-_DATELINE = re.compile(
-    r"\b(?P<iso>(?P<y1>\d{4})-(?P<m1>\d{2})-(?P<d1>\d{2}))\b"
-    r"|\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})\b"
-    r"|\b(?P<d3>\d{1,2})\s+(?P<mon3>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?,?\s+(?P<y3>\d{4})\b",
-    re.I,
-)
+
+
+@cache
+def _dateline_pattern() -> re.Pattern[str]:
+    month = f"(?:{month_alternation()})"
+    return re.compile(
+        r"\b(?P<iso>(?P<y1>\d{4})-(?P<m1>\d{2})-(?P<d1>\d{2}))\b"
+        rf"|\b(?P<mon>{month})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})\b"
+        rf"|\b(?P<d3>\d{{1,2}})\s+(?P<mon3>{month})\.?,?\s+(?P<y3>\d{{4}})\b",
+        re.I,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +126,13 @@ def _pdf_text(path: Path, raw: bytes) -> bytes:
 
 def _dateline(text: str) -> str | None:
     """The first full date of a document's opening, as ISO: its dateline, most often."""
-    for m in _DATELINE.finditer(text):
+    for m in _dateline_pattern().finditer(text):
         if m["iso"]:
             y, mo, d = int(m["y1"]), int(m["m1"]), int(m["d1"])
         elif m["mon"]:
-            y, mo, d = int(m["y2"]), _MONTHS.index(m["mon"][:3].lower()) + 1, int(m["d2"])
+            y, mo, d = int(m["y2"]), month_number(m["mon"]) or 0, int(m["d2"])
         else:
-            y, mo, d = int(m["y3"]), _MONTHS.index(m["mon3"][:3].lower()) + 1, int(m["d3"])
+            y, mo, d = int(m["y3"]), month_number(m["mon3"]) or 0, int(m["d3"])
         try:
             return date(y, mo, d).isoformat()
         except ValueError:

@@ -24,6 +24,7 @@ from zjfacts.facts import Fact
 from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
+from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
@@ -436,31 +437,3 @@ def check_draft(index: Index, text: str, line_of: Callable[[Fact], int | None] =
         verdict = check_statement(index, sentence.text, line_of)
         verdicts.append(replace(verdict, line=sentence.line, column=sentence.column))
     return verdicts
-
-
-def read_draft(path: str) -> tuple[str, str]:
-    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
-    file is missing, a folder, binary or not UTF-8."""
-    import sys
-    from pathlib import Path
-
-    from zjfacts.errors import InputError, read_bytes
-
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        name = path
-        data = read_bytes(
-            Path(path),
-            lambda msg: InputError(f"{path}: {msg}"),
-            missing="no such file",
-            directory="is a directory, not a draft",
-        )
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not a text draft")
-    try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text") from None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from zjfacts.dates import month_alternation, month_number
 from zjfacts.numbers import Quantity, bound_kind, find_quantities
 from zjfacts.sentences import split_sentences
 
@@ -22,21 +23,19 @@ __all__ = ["DraftFact", "draft_facts"]
 
 MIN_WORDS = 5  # shorter "sentences" are headings, captions and page furniture
 _ENDS = ('.', '!', '?', '"', "”", "’", "'", ")", "。")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")),
-        start=1,
+
+
+@cache
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """ "Nov. 4, 2025" and "June 13": the day is part of a date, not a figure; "August 2020"."""
+    month = f"(?:{month_alternation()})"
+    return (
+        re.compile(rf"\b({month})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I),
+        re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({month})\b\.?(?:,?\s+(\d{{4}}))?", re.I),
+        re.compile(rf"\b({month})\.?,?\s+(\d{{4}})\b", re.I),
     )
-    for name in names
-}
-_MONTH_WORD = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
-# "Nov. 4, 2025", "June 13", "4 November 2025": the day is part of a date, not a figure.
-_MONTH_DAY = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\b\.?(?:,?\s+(\d{{4}}))?", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH_WORD})\.?,?\s+(\d{{4}})\b", re.I)
+
+
 _RELATIVE = re.compile(r"\b(last|this|next|previous|past)\s+year\b", re.I)
 # Parts of a year: "in the first three quarters" of 2025 is 2025-01/2025-09.
 _NAMED = re.compile(r"-[A-Z]")
@@ -112,18 +111,19 @@ def _dates(sentence: str, document_year: int | None) -> _Dates:
     spans: list[tuple[int, int]] = []
     months: dict[int, int] = {}
     days: dict[int, tuple[int, int]] = {}
-    for m in _MONTH_DAY.finditer(sentence):
+    month_day, day_month, month_year = _date_patterns()
+    for m in month_day.finditer(sentence):
         spans.append(m.span(2))
         year = int(m[3]) if m[3] else document_year
         if year:
-            days[year] = (_MONTHS[m[1].lower()], int(m[2]))
-    for m in _DAY_MONTH.finditer(sentence):
+            days[year] = (month_number(m[1]) or 1, int(m[2]))
+    for m in day_month.finditer(sentence):
         spans.append(m.span(1))
         year = int(m[3]) if m[3] else document_year
         if year:
-            days[year] = (_MONTHS[m[2].lower()], int(m[1]))
-    for m in _MONTH_YEAR.finditer(sentence):
-        months[int(m[2])] = _MONTHS[m[1].lower()]
+            days[year] = (month_number(m[2]) or 1, int(m[1]))
+    for m in month_year.finditer(sentence):
+        months[int(m[2])] = month_number(m[1]) or 1
     years = [int(q.value) for q in find_quantities(sentence) if q.is_year]
     if document_year:
         for m in _RELATIVE.finditer(sentence):

@@ -5,9 +5,9 @@ writer and the one CSV/TSV flattening. The core (check, export, cite) and the Ri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum, StrEnum
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from zjfacts.records import FACT_FIELDS, FactRow
 
@@ -20,6 +20,7 @@ __all__ = [
     "format_number",
     "marks",
     "proper_name",
+    "row_value",
     "value_text",
     "write_csv",
     "write_json",
@@ -45,7 +46,8 @@ class Format(StrEnum):
     def subset(cls, name: str, *members: Format) -> type[Enum]:
         """An Enum of some of these formats, for one command's --format: Typer lists its values
         as that command's choices. `Format(choice.value)` turns a choice back into a Format."""
-        return StrEnum(name, [(m.name, m.value) for m in members])  # type: ignore[return-value]
+        make = cast(Callable[..., type[Enum]], StrEnum)  # the functional API, name not a literal
+        return make(name, [(m.name, m.value) for m in members])
 
 
 # C0 and C1 control characters other than tab and newline: shown, never sent raw.

@@ -164,7 +164,7 @@ def print_sources(rows: Sequence[SourceRow], fmt: Format, out: IO[str] | None = 
         table.add_column("Facts", justify="right")
         for row in rows:
             s = row.source
-            title = Text(clean(s.label_text))
+            title = Text(clean(s.label_text if s.title or s.label else "(no title stated)"))
             if s.publisher:
                 title.append("\n" + clean(s.publisher), style="dim")
             if s.note:
