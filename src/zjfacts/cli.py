@@ -241,7 +241,7 @@ def sources(
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """The seed documents: title, publisher, date, and how many facts cite each.
+    """The seed documents: label (the title, or an editorial description), publisher, date, facts.
 
     Example:
 
@@ -445,8 +445,9 @@ def cite(
 ) -> None:
     """Citations ready to paste: Markdown footnotes, or CSL-JSON for Zotero and pandoc.
 
-    Each footnote holds the claim, the quote, the source's title, publisher and date, and
-    seed-file:line; its label is the fact id.
+    Each footnote holds the claim, the quote, the source's author, label (its title, or an
+    editorial description in brackets), publisher and date, and seed-file:line; its label is
+    the fact id. CSL-JSON holds one reference per source document, each fact's line in `note`.
 
     Examples:
 
