@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -227,3 +228,17 @@ def test_csl_json_lists_each_fact_once(lizu: FactRow) -> None:
     """Citing one id twice gives one reference with one note line."""
     (item,) = csl_json([lizu, lizu])
     assert item["id"] == SEED_000 and len(item["note"].splitlines()) == 1
+
+
+def test_cite_command_gives_one_reference_for_two_facts_of_one_article(runner: Any, app: Any) -> None:
+    """`zjfacts cite A B --format csl-json`, A and B from seed 001: one reference, both lines in
+    its note, the author as "Liu Ting"; a fact of 004 adds a second reference, titled by its label."""
+    ids = ["yucun-visitors-2024", "greater-yucun-tourists-2024"]
+    result = runner.invoke(app, ["cite", *ids, "--format", "csl-json"])
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["id"] == "001_a88ea56057b8797c.txt" and item["author"] == [{"literal": "Liu Ting"}]
+    assert [line.split(": ")[0] for line in item["note"].splitlines()] == [f"line 20 ({i})" for i in ids]
+    both = json.loads(runner.invoke(app, ["cite", *ids, "lishui-airport-test-flight-license", "-f", "csl-json"]).stdout)
+    assert [i["id"] for i in both] == ["001_a88ea56057b8797c.txt", "004_fda1d9c8fe07795b.txt"]
+    assert both[1]["title"].startswith("[Report on Lishui")
