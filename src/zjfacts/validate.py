@@ -20,6 +20,7 @@ __all__ = ["Coverage", "Report", "Uncited", "Unquoted", "validate"]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # a sentence has a word: not a lone "." or "[ ]"
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError)  # a broken data/units.toml
 _DRAFT = "is a draft: check it against its seed, then drop `draft = true`"
 
 
@@ -79,7 +80,8 @@ class Report:
         return bool(self.problems) or uncited or (self.strict and bool(self.drafts))
 
     def lines(self) -> list[str]:
-        """The report for stdout: one line per problem, then per uncited number."""
+        """The report for stdout: one line per problem (with --strict, per draft), then per
+        uncited number, then per unquoted sentence."""
         out = [str(problem) for problem in self.problems]
         if self.strict:
             out.extend(str(p) for p in sorted((*self.drafts, *self.review), key=lambda p: p.line or 0))
@@ -151,8 +153,16 @@ def _check_word_tables(problems: list[Problem]) -> None:
         problems.append(Problem("zjfacts/data/glossary.toml", None, f"cannot be read: {e}"))
     try:
         vocabulary()
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except _UNREADABLE as e:
         problems.append(Problem("zjfacts/data/units.toml", None, f"cannot be read: {e}"))
+
+
+def _units_readable() -> bool:
+    try:
+        vocabulary()
+    except _UNREADABLE:
+        return False
+    return True
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
@@ -183,6 +193,7 @@ def _check_facts(
     live = {fact.id for fact in base.facts}
     former: dict[str, str] = {}  # former id -> the fact that lists it
     hedges = fact_bounds()
+    units_readable = _units_readable()  # else _check_word_tables has said why
     for fact in base.facts:
         line = fact.base_line or None
 
@@ -204,7 +215,7 @@ def _check_facts(
             spans.setdefault(fact.source, []).extend((h, h + length) for h in hits)
         if (fact.value is None) != (fact.unit is None):
             problem("value and unit go together: give both or neither")
-        if fact.unit is not None and (why := unit_problem(fact.unit)) is not None:
+        if units_readable and fact.unit is not None and (why := unit_problem(fact.unit)) is not None:
             # A draft's unit is the noun after its figure ("tourists", "here"): the reviewer
             # fixes it with the rest of the draft, so it fails only --strict, beside the draft.
             (review if fact.draft else problems).append(Problem(where, line, why, fact.id))
