@@ -187,7 +187,7 @@ def _unit(q: Quantity, sentence: str) -> str:
     unit `validate --strict` flags, so the reviewer supplies it."""
     from zjfacts.units import vocabulary
 
-    preferred = vocabulary().preferred
+    preferred: dict[str, str] = vocabulary().preferred
     if q.unit:
         return preferred.get(q.unit.lower(), q.unit)
     stop = _words().stop
@@ -205,7 +205,7 @@ def _unit(q: Quantity, sentence: str) -> str:
     plurals = [w for w in phrase if _plural(w)]
     if plurals:
         return preferred.get(plurals[-1], plurals[-1])
-    before = [t.lower() for t in _TOKEN.findall(sentence[max(0, q.start - 60) : q.start])][-6:]
+    before: list[str] = [t.lower() for t in _TOKEN.findall(sentence[max(0, q.start - 60) : q.start])][-6:]
     for w in reversed(before):
         if w == "ratio":
             return "ratio"
