@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from _hostile import base_with, cli, one_line_error, tiny
 
@@ -20,7 +22,7 @@ from _hostile import base_with, cli, one_line_error, tiny
     [("1" + "0" * 400, "too large"), ("1" + "0" * 5001, "digits")],
     ids=["10^400", "5001-digits"],
 )
-def test_value_too_large_is_one_line(runner, app, tmp_path: Path, value: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_value_too_large_is_one_line(runner: CliRunner, app: Typer, tmp_path: Path, value: str, words: str) -> None:
     """A value of 10^400 or with 5,001 digits: lookup and list say so in one line (exit 2);
     validate lists it as a problem (exit 1)."""
     base = base_with(tmp_path / "b", value=value)
@@ -33,7 +35,7 @@ def test_value_too_large_is_one_line(runner, app, tmp_path: Path, value: str, wo
     assert words in result.stdout + result.stderr
 
 
-def test_value_of_10_to_the_23_exports_to_sqlite(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_value_of_10_to_the_23_exports_to_sqlite(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """10^23 is past SQLite's integers: the export stores it as a real number, exit 0."""
     import sqlite3
 
@@ -46,7 +48,7 @@ def test_value_of_10_to_the_23_exports_to_sqlite(runner, app, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("shape", ["arrays", "tables"])
-def test_deep_nesting_is_one_line(runner, app, tmp_path: Path, shape: str) -> None:  # type: ignore[no-untyped-def]
+def test_deep_nesting_is_one_line(runner: CliRunner, app: Typer, tmp_path: Path, shape: str) -> None:
     """Arrays or inline tables nested 5,000 deep: one line, exit 2, no RecursionError."""
     deep = "[" * 5000 + "]" * 5000 if shape == "arrays" else "{a = " * 5000 + "1" + "}" * 5000
     path = tiny(tmp_path / "b")
@@ -57,7 +59,7 @@ def test_deep_nesting_is_one_line(runner, app, tmp_path: Path, shape: str) -> No
 
 
 @pytest.mark.parametrize("where", ["source", "seeds"])
-def test_nul_in_a_source_name_or_seeds_path(runner, app, tmp_path: Path, where: str) -> None:  # type: ignore[no-untyped-def]
+def test_nul_in_a_source_name_or_seeds_path(runner: CliRunner, app: Typer, tmp_path: Path, where: str) -> None:
     """NUL in a source's file name or in `seeds`: one line naming it, exit 2."""
     base = tiny(tmp_path / "b")
     text = base.read_text("utf-8")
@@ -68,7 +70,7 @@ def test_nul_in_a_source_name_or_seeds_path(runner, app, tmp_path: Path, where: 
     assert "NUL" in result.stderr
 
 
-def test_seventy_thousand_sources(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_seventy_thousand_sources(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """70,000 sources (more than an unsigned short counts): listed, or one line; never a traceback."""
     lines = [f'[sources."s{i}.txt"]' for i in range(70_000)]
     lines += [
@@ -89,12 +91,12 @@ def test_seventy_thousand_sources(runner, app, tmp_path: Path) -> None:  # type:
 def _closed(fd: int, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run zjfacts with file descriptor `fd` closed (as `>&-`, `<&-` or `2>&-` do)."""
     env = {k: v for k, v in os.environ.items() if k != "ZJFACTS_FACTS"}
-    streams: dict[str, object] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    streams[("stdin", "stdout", "stderr")[fd]] = None
+    streams: list[int | None] = [subprocess.DEVNULL, subprocess.PIPE, subprocess.PIPE]
+    streams[fd] = None  # the child closes it itself, first thing
     return subprocess.run(
         [sys.executable, "-c", f"import os, runpy, sys; os.close({fd}); sys.argv = ['zjfacts', *sys.argv[1:]]; "
          "runpy.run_module('zjfacts', run_name='__main__')", *args],
-        env=env, timeout=60, **streams,  # type: ignore[arg-type]
+        env=env, timeout=60, stdin=streams[0], stdout=streams[1], stderr=streams[2],
     )  # fmt: skip
 
 
@@ -184,7 +186,7 @@ def test_source_name_with_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 # -- 17. validate's counts -------------------------------------------------------------------
 
 
-def test_facts_header_inside_a_multiline_string_is_not_a_fact(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_facts_header_inside_a_multiline_string_is_not_a_fact(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """`[[facts]]` on a line of its own inside a multi-line note: validate counts the two real
     facts and says nothing about facts it could not read."""
     base = tiny(tmp_path / "b")

@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from _hostile import base_with, cli, one_line_error, tiny
 
 # -- 1. the writer follows symlinks and writes into what is not a regular file ------------
 
 
-def test_export_through_a_symlink_writes_its_target(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_through_a_symlink_writes_its_target(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """`export -o LINK`: the link stays a link and its target gets the export."""
     target = tmp_path / "real.csv"
     target.write_text("old\n")
@@ -30,7 +34,7 @@ def test_export_through_a_symlink_writes_its_target(runner, app, tmp_path: Path)
     assert target.read_text("utf-8").startswith("id,claim,")
 
 
-def test_export_through_a_dangling_symlink_creates_its_target(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_through_a_dangling_symlink_creates_its_target(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A link to a file not there yet: the file is created where the link points."""
     link = tmp_path / "out.jsonl"
     link.symlink_to(tmp_path / "made.jsonl")
@@ -93,7 +97,7 @@ def test_export_into_a_symlinked_fifo(tmp_path: Path) -> None:
     assert json.loads(got[0].splitlines()[0])["id"]
 
 
-def test_export_keeps_the_target_mode(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_keeps_the_target_mode(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Replacing an export keeps its permissions, through a link too."""
     target = tmp_path / "real.json"
     target.write_text("[]")
@@ -104,7 +108,7 @@ def test_export_keeps_the_target_mode(runner, app, tmp_path: Path) -> None:  # t
     assert target.stat().st_mode & 0o777 == 0o640
 
 
-def test_export_with_a_255_byte_name(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_with_a_255_byte_name(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Item 17: a name as long as the file system allows; the temporary name must fit too."""
     out = tmp_path / ("x" * 251 + ".csv")
     result = runner.invoke(app, ["export", "-o", str(out)])
@@ -113,7 +117,7 @@ def test_export_with_a_255_byte_name(runner, app, tmp_path: Path) -> None:  # ty
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
 
 
-def test_export_with_too_long_a_name_says_so(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_with_too_long_a_name_says_so(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A name over 255 bytes: one line, exit 2."""
     result = runner.invoke(app, ["export", "-o", str(tmp_path / ("x" * 300 + ".csv"))])
     one_line_error(result)
@@ -124,7 +128,7 @@ def test_export_with_too_long_a_name_says_so(runner, app, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("which", ["base", "seed", "base-via-link", "base-hard-link"])
-def test_export_never_overwrites_the_base_or_a_seed(runner, app, tmp_path: Path, which: str) -> None:  # type: ignore[no-untyped-def]
+def test_export_never_overwrites_the_base_or_a_seed(runner: CliRunner, app: Typer, tmp_path: Path, which: str) -> None:
     """`export --facts facts.toml -o facts.toml` (or a seed, or a link to either): refused, exit 2,
     both left byte for byte."""
     base = tiny(tmp_path / "b")
@@ -169,7 +173,9 @@ def _outside_bases(tmp_path: Path) -> list[tuple[str, Path]]:
 
 @pytest.mark.parametrize("case", ["absolute", "etc", "proc", "dotdot", "seed-symlink"])
 @pytest.mark.parametrize("command", [["show", "alpha-tea-income-2024"], ["lookup", "root"], ["validate", "--coverage"]])
-def test_seeds_outside_the_base_are_refused(runner, app, tmp_path: Path, case: str, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_seeds_outside_the_base_are_refused(
+    runner: CliRunner, app: Typer, tmp_path: Path, case: str, command: list[str]
+) -> None:
     """A base naming /etc/passwd, /proc/self/environ, a file beside its folder or a seed that
     links elsewhere: no command prints that file; the seed is named as outside the base."""
     base = dict(_outside_bases(tmp_path))[case]
@@ -182,7 +188,9 @@ def test_seeds_outside_the_base_are_refused(runner, app, tmp_path: Path, case: s
     assert "Traceback" not in shown
 
 
-def test_seeds_in_a_subfolder_and_linked_inside_the_base_still_work(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_seeds_in_a_subfolder_and_linked_inside_the_base_still_work(
+    runner: CliRunner, app: Typer, tmp_path: Path
+) -> None:
     """A seed that is a link to another file inside the base's folder is fine."""
     base = tiny(tmp_path / "b")
     seeds = base.parent / "seeds"
@@ -227,7 +235,7 @@ def test_seed_that_is_a_device_or_fifo_is_refused(tmp_path: Path) -> None:
         assert "regular file" in proc.stderr
 
 
-def test_oversized_draft_is_refused_with_its_cap(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_draft_is_refused_with_its_cap(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A draft over the size cap (here one line of 50 MB): one line naming the cap, exit 2."""
     draft = tmp_path / "huge.md"
     with draft.open("wb") as f:
@@ -255,13 +263,15 @@ def test_huge_quote_is_a_problem_not_a_hang(tmp_path: Path) -> None:
     assert "quote" in result.stderr and "characters" in result.stderr
 
 
-def test_facts_path_with_a_name_over_255_bytes(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_facts_path_with_a_name_over_255_bytes(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Item 13: `--facts` with a too-long name: one line, exit 2."""
     result = runner.invoke(app, ["lookup", "lizu", "--facts", str(tmp_path / ("f" * 300 + ".toml"))])
     one_line_error(result)
 
 
-def test_facts_under_a_folder_nobody_may_search(runner, app, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_facts_under_a_folder_nobody_may_search(
+    runner: CliRunner, app: Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Item 13: `--facts` under a folder the user cannot search: one line, exit 2. Root may
     search anything, so for root every file call under the folder fails as it would."""
     import builtins
@@ -272,9 +282,9 @@ def test_facts_under_a_folder_nobody_may_search(runner, app, tmp_path: Path, mon
     base = tiny(locked)
     if os.geteuid() == 0:
 
-        def deny(real):  # type: ignore[no-untyped-def]
-            def call(path, *args, **kw):  # type: ignore[no-untyped-def]
-                if isinstance(path, (str, bytes, os.PathLike)) and os.fsdecode(path).startswith(str(locked) + "/"):
+        def deny(real: Callable[..., Any]) -> Callable[..., Any]:
+            def call(path: object, *args: Any, **kw: Any) -> Any:
+                if isinstance(path, (str, bytes, os.PathLike)) and os.fsdecode(path).startswith(f"{locked}/"):
                     raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
                 return real(path, *args, **kw)
 

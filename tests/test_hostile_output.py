@@ -12,6 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from _hostile import ROOT, cli, one_line_error, tiny
 
@@ -86,7 +88,9 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
-def test_no_escape_or_bidi_reaches_the_terminal(runner, app, tmp_path: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_no_escape_or_bidi_reaches_the_terminal(
+    runner: CliRunner, app: Typer, tmp_path: Path, command: list[str]
+) -> None:
     """Item 8: escape sequences (clipboard, clear screen) and bidi overrides in names, units and
     claims are shown as visible escapes by every command and format, on stdout and stderr."""
     base = _hostile_base(tmp_path / "b")
@@ -106,7 +110,9 @@ def test_no_escape_or_bidi_reaches_the_terminal(runner, app, tmp_path: Path, com
     ],
     ids=lambda c: " ".join(c),
 )
-def test_csv_text_cells_never_start_a_formula(runner, app, tmp_path: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_csv_text_cells_never_start_a_formula(
+    runner: CliRunner, app: Typer, tmp_path: Path, command: list[str]
+) -> None:
     """Item 9: a text cell starting with = + - @ gets a leading apostrophe (OWASP); numbers stay numbers."""
     base = _hostile_base(tmp_path / "b")
     result = runner.invoke(app, [*command, "--facts", str(base)])
@@ -119,7 +125,7 @@ def test_csv_text_cells_never_start_a_formula(runner, app, tmp_path: Path, comma
         assert "1500000" in cells and "'-income; tea" in cells
 
 
-def test_negative_numbers_stay_numbers_in_csv(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_negative_numbers_stay_numbers_in_csv(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A value of -5 is a number, not a formula: no apostrophe."""
     base = tiny(tmp_path / "b")
     base.write_text(base.read_text("utf-8").replace("value = 1500000", "value = -5"), "utf-8")
@@ -133,7 +139,9 @@ def test_negative_numbers_stay_numbers_in_csv(runner, app, tmp_path: Path) -> No
     "command",
     [["list", "--format", "markdown"], ["sources", "--format", "markdown"], ["cite", "alpha-tea-income-2024"]],
 )
-def test_markdown_carries_no_html_or_javascript_link(runner, app, tmp_path: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_carries_no_html_or_javascript_link(
+    runner: CliRunner, app: Typer, tmp_path: Path, command: list[str]
+) -> None:
     """Item 9: `<script>`, `<img onerror>` and `[x](javascript:...)` are escaped in every
     Markdown output, as `cite` always did."""
     base = _hostile_base(tmp_path / "b")
@@ -142,7 +150,7 @@ def test_markdown_carries_no_html_or_javascript_link(runner, app, tmp_path: Path
     assert not re.search(r"(?<!\\)\]\(javascript:", out), out
 
 
-def test_json_keeps_the_text_and_escapes_what_a_terminal_acts_on(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_keeps_the_text_and_escapes_what_a_terminal_acts_on(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """JSON stays lossless: the escapes decode back to the stored text."""
     base = _hostile_base(tmp_path / "b")
     out = runner.invoke(app, ["list", "--json", "--facts", str(base)]).stdout
@@ -154,7 +162,7 @@ def test_json_keeps_the_text_and_escapes_what_a_terminal_acts_on(runner, app, tm
 
 
 @pytest.mark.parametrize("columns", ["0", "1", "5", "-3", "abc", "100000000"])
-def test_odd_columns_still_draw_a_bounded_table(runner, app, columns: str) -> None:  # type: ignore[no-untyped-def]
+def test_odd_columns_still_draw_a_bounded_table(runner: CliRunner, app: Typer, columns: str) -> None:
     """COLUMNS=0 or 1 prints the table (not nothing, not blank rows); 100000000 stays bounded."""
     result = runner.invoke(app, ["lookup", "lizu", "income"], env={"COLUMNS": columns})
     assert result.exit_code == 0
@@ -162,7 +170,7 @@ def test_odd_columns_still_draw_a_bounded_table(runner, app, columns: str) -> No
     assert max(len(line) for line in result.stdout.splitlines()) <= 400
 
 
-def test_chart_at_a_huge_width_is_bounded(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_chart_at_a_huge_width_is_bounded(runner: CliRunner, app: Typer) -> None:
     """`COLUMNS=100000000 list --chart` writes a bounded chart, not hundreds of megabytes."""
     result = runner.invoke(app, ["list", "--chart"], env={"COLUMNS": "100000000"})
     assert result.exit_code == 0
@@ -189,7 +197,7 @@ def test_closed_pipe_exits_as_list_does(command: str) -> None:
     assert proc.stderr == ""
 
 
-def test_long_query_is_cut_at_a_word_boundary(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_long_query_is_cut_at_a_word_boundary(runner: CliRunner, app: Typer) -> None:
     """A query over the length cap is cut between words: "... lizu income" past the cap finds
     Lizu, it is not cut to "lizu inc" and found empty."""
     filler = "the " * 498  # 1,992 characters of a word lookups ignore
@@ -200,7 +208,7 @@ def test_long_query_is_cut_at_a_word_boundary(runner, app) -> None:  # type: ign
     assert "lizu" in json.loads(result.stdout)[0]["id"]
 
 
-def test_empty_base_says_it_is_empty(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_empty_base_says_it_is_empty(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Item 20: an empty facts.toml says the base holds no facts, not "no fact matches"."""
     base = tmp_path / "facts.toml"
     base.write_text("# nothing yet\n", "utf-8")
@@ -214,7 +222,7 @@ def test_empty_base_says_it_is_empty(runner, app, tmp_path: Path) -> None:  # ty
 # -- 19. what a newcomer sees at 80 and 120 columns -----------------------------------------
 
 
-def test_footer_never_breaks_the_fact_id(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_footer_never_breaks_the_fact_id(runner: CliRunner, app: Typer) -> None:
     """At 80 columns the footer wraps between words: the id stays whole on one line."""
     result = runner.invoke(app, ["lookup", "lizu", "collective", "income"], env={"COLUMNS": "80"})
     lines = result.stderr.splitlines()
@@ -222,14 +230,14 @@ def test_footer_never_breaks_the_fact_id(runner, app) -> None:  # type: ignore[n
     assert any("zjfacts show lizu-collective-income-2024" in line for line in lines), lines
 
 
-def test_chart_labels_use_a_wide_terminal(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_chart_labels_use_a_wide_terminal(runner: CliRunner, app: Typer) -> None:
     """At 120 columns a chart's labels are not cut at 28 characters while the bars take the room."""
     result = runner.invoke(app, ["list", "--place", "Lishui", "--chart"], env={"COLUMNS": "120"})
     labels = [line.split("█")[0].rstrip() for line in result.stdout.splitlines() if "█" in line]
     assert max(len(label) for label in labels) > 28
 
 
-def test_fact_column_takes_the_room_at_80_columns(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_fact_column_takes_the_room_at_80_columns(runner: CliRunner, app: Typer) -> None:
     """At 80 columns the claim gets most of the width, not 38 columns beside empty ones: the
     first fact's 170-character claim takes at most four lines."""
     result = runner.invoke(app, ["list", "--place", "Lishui"], env={"COLUMNS": "80"})
@@ -238,7 +246,7 @@ def test_fact_column_takes_the_room_at_80_columns(runner, app) -> None:  # type:
     assert any("004_fda1d9c8fe07795b.txt:3" in line for line in lines[2:7]), "\n".join(lines[:10])
 
 
-def test_pager_runs_for_long_tables_on_a_terminal_only(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pager_runs_for_long_tables_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """As git does: a long table on a terminal goes through $PAGER (else `less -FRX`); never
     with --no-pager, never when stdout is not a terminal, never for short output."""
     from zjfacts.terminal import pager_command
@@ -313,7 +321,7 @@ def test_place_option_completes_place_names() -> None:
     assert "Lishui" in proc.stdout, proc.stdout + proc.stderr
 
 
-def test_one_sentence_is_singular(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_one_sentence_is_singular(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A draft with one figure says "1 sentence with figures", not "1 sentences"."""
     draft = tmp_path / "d.md"
     draft.write_text("Lizu village's collective income reached 4.64 million yuan in 2024.\n", "utf-8")
@@ -321,7 +329,7 @@ def test_one_sentence_is_singular(runner, app, tmp_path: Path) -> None:  # type:
     assert "1 sentence with" in result.stderr and "1 sentences" not in result.stderr
 
 
-def test_sqlite_export_keeps_whole_numbers_whole(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_export_keeps_whole_numbers_whole(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """The SQLite export stores 100000 as the integer 100000, not 100000.0; fractions stay real."""
     out = tmp_path / "facts.db"
     assert runner.invoke(app, ["export", "-o", str(out)]).exit_code == 0
@@ -332,7 +340,7 @@ def test_sqlite_export_keeps_whole_numbers_whole(runner, app, tmp_path: Path) ->
     assert set(kinds.values()) <= {"integer", "real"} and "integer" in kinds.values()
 
 
-def test_closed_export_target_message_is_one_line(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_closed_export_target_message_is_one_line(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """An export into a folder that does not exist: one line, exit 2."""
     one_line_error(runner.invoke(app, ["export", "-o", str(tmp_path / "no" / "such" / "x.csv")]))
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from _hostile import tiny
 
@@ -60,7 +62,7 @@ def test_check_of_one_long_line_of_figures_is_linear() -> None:
         ),
     ],
 )
-def test_full_width_digits_read_as_digits(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+def test_full_width_digits_read_as_digits(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
     """Full-width digits, decimal point and thousands commas (as typed with a Chinese input
     method) are the same figures as ASCII ones."""
     import json
@@ -69,7 +71,7 @@ def test_full_width_digits_read_as_digits(runner, app, statement: str, verdict: 
     assert json.loads(result.stdout)["verdict"] == verdict, result.stdout
 
 
-def test_long_glossary_term_against_a_long_chinese_claim(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_long_glossary_term_against_a_long_chinese_claim(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Item 15: a 4,000-character glossary term and a 4,000-character Chinese claim (12.5 s
     before): the base opens and answers at once."""
     long_term = "李" * 4000
@@ -84,7 +86,7 @@ def test_long_glossary_term_against_a_long_chinese_claim(runner, app, tmp_path: 
     assert result.exit_code == 0, result.stderr
 
 
-def test_glossary_with_terms_of_every_length(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_glossary_with_terms_of_every_length(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Item 15, the general case: terms of every length up to 1,500 against a long claim."""
     base = tiny(tmp_path / "b")
     terms = "\n".join(f'"{"村" * n}镇" = "town"' for n in range(1, 1500, 7))

@@ -10,6 +10,8 @@ import shlex
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from conftest import ROOT
 
@@ -56,7 +58,7 @@ def test_the_readme_has_examples_with_output() -> None:
 
 
 @pytest.mark.parametrize(("line", "command", "shown"), EXAMPLES, ids=[f"README:{n}" for n, _, _ in EXAMPLES])
-def test_readme_example_output(runner, app, line: int, command: str, shown: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_readme_example_output(runner: CliRunner, app: Typer, line: int, command: str, shown: list[str]) -> None:
     """The example runs (exit 0) and prints what the README shows."""
     command = command.split("  #")[0].strip()
     jq = _JQ.search(command)

@@ -19,34 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from zjfacts.dates import as_of_day, as_of_month, as_of_years, month_number
 from zjfacts.facts import Fact
+from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
-from zjfacts.render import format_number
+from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
@@ -113,10 +94,10 @@ def _is_day(statement: str, q: Quantity) -> bool:
     if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
         return False
     before = _MONTH_BEFORE.search(statement[: q.start])
-    if before and before.group(1).lower() in _MONTHS and _YEAR_AFTER.match(statement, q.end):
+    if before and month_number(before.group(1)) and _YEAR_AFTER.match(statement, q.end):
         return True
     after = _DAY_MONTH_YEAR.match(statement, q.end)
-    return bool(after and after.group(1).lower() in _MONTHS)
+    return bool(after and month_number(after.group(1)))
 
 
 _DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
@@ -127,7 +108,7 @@ def _date_before(statement: str, q: Quantity) -> tuple[int | None, int | None]:
     "20 September 2023"."""
     head = statement[: q.start]
     m = _MONTH_BEFORE.search(head)
-    month = _MONTHS.get(m.group(1).lower()) if m else None
+    month = month_number(m.group(1)) if m else None
     if month and m and m.group(2):
         return month, int(m.group(2))
     d = _DAY_MONTH_BEFORE.search(head)
@@ -163,7 +144,7 @@ def _subject_head(terms: list[str]) -> list[str]:
 
 
 def _fact_years(fact: Fact) -> set[int]:
-    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+    return as_of_years(fact.as_of)
 
 
 def _dated_in(finding: _Finding, years: list[int]) -> bool:
@@ -171,13 +152,11 @@ def _dated_in(finding: _Finding, years: list[int]) -> bool:
 
 
 def _fact_day(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_day(fact.as_of)
 
 
 def _fact_month(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_month(fact.as_of)
 
 
 class _Checker:
@@ -230,12 +209,14 @@ class _Checker:
         q = figure.quantity
         if fact.value is None or fact.unit is None:
             return False
-        if q.unit == "year" or fact.unit == "year":
-            return q.unit == fact.unit
-        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
-            return q.unit == fact.unit
+        # A rate is measured in its amount's unit: "yuan per share" is yuan.
+        unit = fact.unit.split(" per ")[0]
+        if q.unit == "year" or unit == "year":
+            return q.unit == unit
+        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == unit):
+            return q.unit == unit
         noun = self._noun_terms(q)
-        if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+        if unit in _CURRENCIES or unit in _MEASURES:
             return q.unit is None and not noun  # "income reached 66,000." names no unit
         if not noun:
             return True  # "employs 600": a count of the right subject will do
@@ -428,7 +409,7 @@ def _bound(fact: Fact) -> str | None:
 
 
 def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if q.unit == "year" and month:  # a date as the sources' as_of writes it: 2023-09-20
         return f"{int(q.value)}-{month:02d}" + (f"-{day:02d}" if day else "")
@@ -436,7 +417,7 @@ def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
 
 
 def _says(fact: Fact, figure: _Figure | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
@@ -456,27 +437,3 @@ def check_draft(index: Index, text: str, line_of: Callable[[Fact], int | None] =
         verdict = check_statement(index, sentence.text, line_of)
         verdicts.append(replace(verdict, line=sentence.line, column=sentence.column))
     return verdicts
-
-
-def read_draft(path: str) -> tuple[str, str]:
-    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
-    file is missing, a folder, binary or not UTF-8."""
-    import sys
-    from pathlib import Path
-
-    from zjfacts.errors import InputError
-    from zjfacts.files import DRAFT_CAP, read_file, read_stream
-
-    if path == "-":
-        name = "<stdin>"
-        data = read_stream(getattr(sys.stdin, "buffer", None), what="draft", cap=DRAFT_CAP, name=name)
-    else:
-        name = path
-        data = read_file(Path(path), what="draft", cap=DRAFT_CAP, pipes=True, error=InputError)
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not a text draft")
-    try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text") from None

@@ -7,25 +7,34 @@ run, and evaluating them from strings cost more than the whole command line's pa
 """
 
 import contextlib
-import errno
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from enum import StrEnum
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
-from zjfacts.render import Format
-from zjfacts.terminal import ReaderGone, guard_pipe, paged
-
-if TYPE_CHECKING:
-    from zjfacts.facts import Fact
-    from zjfacts.index import Index
+from zjfacts.formatting import Format
+from zjfacts.options import (
+    ChartOpt,
+    CheckFormat,
+    CiteFormat,
+    ExportFormat,
+    FactsOpt,
+    FormatOpt,
+    JsonOpt,
+    ListFormat,
+    NoCacheOpt,
+    NoPagerOpt,
+    PlaceOpt,
+    SourceOpt,
+    TopicOpt,
+    complete_ids,
+)
+from zjfacts.terminal import paged
 
 _SETTINGS: dict[str, Any] = {
     "name": "zjfacts",
@@ -39,68 +48,6 @@ _SETTINGS: dict[str, Any] = {
 }
 app = typer.Typer(**_SETTINGS)
 
-FactsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer reads the annotation at run time
-    typer.Option(
-        "--facts", envvar="ZJFACTS_FACTS", help="Fact base to read (default: the bundled one).", show_default=False
-    ),
-]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
-ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
-
-
-def _completions(names: Callable[["Index"], list[str]], incomplete: str) -> list[str]:
-    """Names from the base for shell completion; nothing when the base cannot be read."""
-    from zjfacts.lookup import open_base
-
-    try:
-        found = names(open_base().index)
-    except ZjfactsError:
-        return []
-    return [n for n in found if n.startswith(incomplete)]
-
-
-def _complete_sources(incomplete: str) -> list[str]:
-    """Seed file names for --source."""
-    return _completions(lambda index: index.source_names(), incomplete)
-
-
-def _complete_ids(incomplete: str) -> list[str]:
-    """Fact ids for `show` and `cite`."""
-    return _completions(lambda index: index.ids(), incomplete)
-
-
-SourceOpt = Annotated[
-    list[str],
-    typer.Option(
-        "--source",
-        "-s",
-        help="Only facts of this seed (file name or prefix, e.g. 000).",
-        autocompletion=_complete_sources,
-    ),
-]
-
-
-def _complete_places(incomplete: str) -> list[str]:
-    """Place names the base's facts give, for --place."""
-
-    def places(index: "Index") -> list[str]:
-        return sorted({p for i in range(index.n) for p in index.fact(i).places})
-
-    low = incomplete.casefold()
-    return [p for p in _completions(places, "") if p.casefold().startswith(low)]
-
-
-PlaceOpt = Annotated[
-    list[str], typer.Option("--place", "-p", help="Only facts about this place.", autocompletion=_complete_places)
-]
-NoPagerOpt = Annotated[
-    bool, typer.Option("--no-pager", help="Never page long output on a terminal ($PAGER, else less -FRX).")
-]
-TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
-
 
 @contextlib.contextmanager
 def _reported() -> Iterator[None]:
@@ -113,7 +60,7 @@ def _reported() -> Iterator[None]:
 
 
 def _err(message: str) -> None:
-    from zjfacts.render import clean
+    from zjfacts.formatting import clean
 
     sys.stderr.write(clean(message) + "\n")
 
@@ -130,8 +77,9 @@ def _hint(message: str, command: str = "") -> None:
     _err(wrapped.replace("\x00", " "))
 
 
-def _fmt(fmt: Format, as_json: bool) -> Format:
-    return Format.json if as_json else fmt
+def _fmt(fmt: Format, as_json: bool = False) -> Format:
+    """The Format a command's --format choice (and --json) asks for."""
+    return Format.json if as_json else Format(fmt.value)
 
 
 def _version(value: bool) -> None:
@@ -169,7 +117,7 @@ def _main(
 def lookup(
     query: Annotated[list[str], typer.Argument(help="Words to look up, quoted or not.", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most results to show.")] = 5,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     source: SourceOpt = [],  # noqa: B006 - Typer's list default
     place: PlaceOpt = [],  # noqa: B006
@@ -199,6 +147,7 @@ def lookup(
       zjfacts lookup lizu income -n 1 --cite
     """
     from zjfacts import render
+    from zjfacts.formatting import clean
     from zjfacts.lookup import open_base
 
     fmt = _fmt(fmt, as_json)
@@ -207,33 +156,27 @@ def lookup(
         matches = base.find(
             query, limit=limit, sources=source, places=place, topics=topic, min_score=min_score, explain=explain
         )
-        rows = base.match_rows(matches)
-    if explain and fmt is not Format.table:
-        for row, match in zip(rows, matches, strict=True):
-            row["explain"] = list(match.explain)
-    footnote = None
-    if cite and rows:
-        from zjfacts.cite import markdown_footnote
+        rows = base.match_rows(matches, explain=explain)
+        footnote = None
+        if cite:
+            from zjfacts.cite import with_footnote
 
-        footnote = markdown_footnote(rows[0], rows[0]["id"])
-        if fmt in (Format.json, Format.jsonl):
-            rows[0]["citation"] = footnote
+            rows, footnote = with_footnote(rows, in_data=fmt in (Format.json, Format.jsonl))
     highlight = base.highlighter(query) if fmt is Format.table else None
     with paged(not no_pager) as out:
         if chart and rows and fmt is Format.table:  # --chart draws for people; data formats stay data
             render.print_chart(rows, out=out)
         elif rows or fmt not in (Format.table, Format.markdown):
-            explained = [m.explain for m in matches] if explain else None
-            render.print_facts(rows, fmt, highlight=highlight, explain=explained, out=out)
+            render.print_facts(rows, fmt, highlight=highlight, out=out)
     if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
-        sys.stdout.write("\n" + render.clean(footnote) + "\n")
+        sys.stdout.write("\n" + clean(footnote) + "\n")
     if fmt is Format.table:
         if rows:
             total = max(matches.total, len(rows))
             shown = f"{total} matching fact" + ("s" if total != 1 else "")
             if total > len(rows):
                 shown = f"{len(rows)} of {shown} (--limit shows more)"
-            _hint(f"{shown}. Full record: ", f"zjfacts show {rows[0]['id']}")
+            _hint(f"{shown}. Full record: ", f"zjfacts show {rows[0].fact.id}")
         else:
             _err(f"no fact matches {' '.join(query)!r}")
     raise typer.Exit(0 if rows else 1)
@@ -247,10 +190,10 @@ def show(
             metavar="ID",
             help="A fact id, as lookup and list print it.",
             show_default=False,
-            autocompletion=_complete_ids,
+            autocompletion=complete_ids,
         ),
     ],
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
@@ -273,7 +216,7 @@ def show(
 
 @app.command("list")
 def list_(
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     source: SourceOpt = [],  # noqa: B006
     place: PlaceOpt = [],  # noqa: B006
@@ -313,13 +256,13 @@ def list_(
 
 @app.command()
 def sources(
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    """The seed documents: title, publisher, date, and how many facts cite each.
+    """The seed documents: label (the title, or an editorial description), publisher, date, facts.
 
     Example:
 
@@ -337,7 +280,10 @@ def sources(
 @app.command()
 def validate(
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
+        bool, typer.Option("--coverage", help="Also list every number and sentence of the seeds no quote cites.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")
     ] = False,
     facts: FactsOpt = None,
 ) -> None:
@@ -350,38 +296,20 @@ def validate(
       zjfacts validate
 
       zjfacts validate --coverage --facts my-facts.toml
+
+      zjfacts validate --strict
     """
     from zjfacts.facts import base_path
-    from zjfacts.render import clean
+    from zjfacts.formatting import clean
     from zjfacts.validate import validate as run
 
     with _reported():
-        report = run(base_path(facts), coverage=coverage)
-    out = sys.stdout
-    for problem in report.problems:
-        out.write(clean(str(problem)) + "\n")
-    failed = bool(report.problems)
-    if report.coverage is not None:
-        cov = report.coverage
-        for u in cov.uncited:
-            out.write(clean(f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…") + "\n")
-        share = 100.0 * cov.cited / cov.total if cov.total else 100.0
-        _err(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
-        failed = failed or bool(cov.uncited)
-    noun = "problem" if len(report.problems) == 1 else "problems"
-    skipped = f" ({report.skipped} more could not be read)" if report.skipped else ""
-    facts_n = f"{report.facts} fact" + ("s" if report.facts != 1 else "")
-    sources_n = f"{report.sources} source" + ("s" if report.sources != 1 else "")
-    _err(f"{facts_n}{skipped}, {sources_n}: {len(report.problems) or 'no'} {noun}")
-    raise typer.Exit(1 if failed else 0)
-
-
-class CheckFormat(StrEnum):
-    """Output formats of `check`."""
-
-    table = "table"
-    json = "json"
-    lines = "lines"
+        report = run(base_path(facts), coverage=coverage, strict=strict)
+    for line in report.lines():
+        sys.stdout.write(clean(line) + "\n")
+    for line in report.summary():
+        _err(line)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 @app.command()
@@ -423,69 +351,24 @@ def check(
       cat draft.md | zjfacts check --file - --strict
     """
     from zjfacts import render
-    from zjfacts.check import Status, check_draft, check_statement, read_draft
-    from zjfacts.errors import InputError
-    from zjfacts.lookup import open_base
+    from zjfacts.lookup import check_failed, check_rows, check_summary, open_base
 
-    fmt_name = "json" if as_json else fmt.value
+    fmt = _fmt(fmt, as_json)
     with _reported():
-        text = " ".join(statement or []).strip()
-        if file is not None and text:
-            raise InputError("give a statement or --file, not both")
-        if file is None and not text:
-            raise InputError("nothing to check: give a statement, or --file DRAFT")
-        base = open_base(facts, no_cache=no_cache)
-
-        def line_of(fact: "Fact") -> int | None:
-            return base.seeds.line_of(fact.source, fact.quote)
-
-        if file is not None:
-            draft, name = read_draft(file)
-            verdicts = check_draft(base.index, draft, line_of)
-        else:
-            verdicts, name = [check_statement(base.index, text, line_of)], None
-        shown: list[dict[str, Any]] = []
-        for v in verdicts:
-            d: dict[str, Any] = {
-                "statement": v.statement,
-                "verdict": v.status.value,
-                "evidence": base.match_rows(v.evidence),
-                "reason": v.reason,
-                "brief": v.brief,
-            }
-            if name is not None:
-                d["line"], d["column"] = v.line, v.column
-            shown.append(d)
-    if shown or fmt_name == "json":
+        rows, name = check_rows(lambda: open_base(facts, no_cache=no_cache), statement, file)
+    if rows or fmt is Format.json:
         with paged(not no_pager) as out:
-            render.print_verdicts(shown, fmt_name, name=name, out=out)
+            render.print_verdicts(rows, fmt, name=name, out=out)
     if name is not None:
-        counts = {s: sum(v.status is s for v in verdicts) for s in Status}
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-        sentences = f"{len(verdicts)} sentence" + ("s" if len(verdicts) != 1 else "")
-        _err(f"{name}: {sentences} with figures: {summary}")
-    failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
-    raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
-
-
-class ExportChoice(StrEnum):
-    """Formats of `export` (auto: from the output's suffix, else jsonl)."""
-
-    auto = "auto"
-    sqlite = "sqlite"
-    jsonl = "jsonl"
-    csv = "csv"
-    json = "json"
-
-
-_SUFFIX_FORMAT = {".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".csv": "csv", ".json": "json"}
+        _err(check_summary(name, rows))
+    raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)
 
 
 @app.command()
 def export(
     fmt: Annotated[
-        ExportChoice, typer.Option("--format", "-f", help="sqlite, jsonl, csv or json.", case_sensitive=False)
-    ] = ExportChoice.auto,
+        ExportFormat, typer.Option("--format", "-f", help="sqlite, jsonl, csv or json.", case_sensitive=False)
+    ] = ExportFormat.auto,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -510,16 +393,11 @@ def export(
 
       zjfacts export --format csv > facts.csv
     """
-    from zjfacts.errors import InputError
-    from zjfacts.export import export_file, export_text
+    from zjfacts.export import export_file, export_format, export_text
     from zjfacts.lookup import open_base
 
     with _reported():
-        chosen = fmt.value
-        if chosen == "auto":
-            chosen = _SUFFIX_FORMAT.get(output.suffix.lower(), "jsonl") if output else "jsonl"
-        if chosen == "sqlite" and output is None:
-            raise InputError("a SQLite export needs --output FILE (it is not text for stdout)")
+        chosen = export_format(_fmt(fmt), output)
         if output is not None:
             from zjfacts.files import check_output_name
 
@@ -531,24 +409,64 @@ def export(
         else:
             from zjfacts.facts import base_path
 
+            # Never over the base or its seeds, whatever name -o gives them.
             export_file(rows, base.source_rows(), chosen, output, (base_path(facts), Path(base.index.seeds_dir)))
     if output is not None:
-        _err(f"wrote {len(rows)} facts to {output} ({chosen})")
+        _err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
     raise typer.Exit(0 if rows else 1)
 
 
-class CiteFormat(StrEnum):
-    """Formats of `cite`."""
+@app.command()
+def add(
+    document: Annotated[
+        Path, typer.Argument(metavar="DOCUMENT", help="A text, Markdown or HTML file.", show_default=False)
+    ],
+    title: Annotated[Optional[str], typer.Option("--title", help="The document's title.")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Who published it.")] = None,  # noqa: UP045
+    author: Annotated[Optional[str], typer.Option("--author", help="Who wrote it.")] = None,  # noqa: UP045
+    date: Annotated[Optional[str], typer.Option("--date", help="Its date, YYYY-MM-DD.")] = None,  # noqa: UP045
+    url: Annotated[Optional[str], typer.Option("--url", help="Where it was published.")] = None,  # noqa: UP045
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Print the drafts; change nothing.")] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Add a document to the base: copy it into the seeds, append its source and draft facts.
 
-    markdown = "markdown"
-    csl_json = "csl-json"
+    Each sentence that states a figure becomes at least one draft fact (value, unit, range,
+    status and date from the text, the sentence as its verbatim quote), marked `draft = true`
+    until you have read it against the document. Nothing above the appended part changes.
+
+    Examples:
+
+      zjfacts add report.html --facts my-facts.toml --dry-run
+
+      zjfacts add notes.md --facts my-facts.toml --publisher "Xinhua" --date 2026-03-01
+
+      zjfacts validate --strict --facts my-facts.toml
+    """
+    from zjfacts.add import add_document
+    from zjfacts.facts import base_path
+
+    meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
+    with _reported():
+        done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(done.appended.lstrip("\n"))
+        _err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
+    else:
+        for draft in done.drafts:
+            sys.stdout.write(draft.id + "\n")
+        _err(
+            f"added {done.seed} with {len(done.drafts)} draft facts; "
+            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
+        )
+    raise typer.Exit(0)
 
 
 @app.command()
 def cite(
     fact_ids: Annotated[
         list[str],
-        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=_complete_ids),
+        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=complete_ids),
     ],
     fmt: Annotated[
         CiteFormat, typer.Option("--format", "-f", help="markdown footnotes or CSL-JSON.", case_sensitive=False)
@@ -558,8 +476,9 @@ def cite(
 ) -> None:
     """Citations ready to paste: Markdown footnotes, or CSL-JSON for Zotero and pandoc.
 
-    Each footnote holds the claim, the quote, the source's title, publisher and date, and
-    seed-file:line; its label is the fact id.
+    Each footnote holds the claim, the quote, the source's author, label (its title, or an
+    editorial description in brackets), publisher and date, and seed-file:line; its label is
+    the fact id. CSL-JSON holds one reference per source document, each fact's line in `note`.
 
     Examples:
 
@@ -567,18 +486,18 @@ def cite(
 
       zjfacts cite lizu-collective-income-2024 yucun-visitors-2024 --format csl-json > refs.json
     """
-    from zjfacts import render
     from zjfacts.cite import csl_json, markdown_footnote
+    from zjfacts.formatting import clean, write_json
     from zjfacts.lookup import open_base
 
     with _reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows_for(fact_ids)
-        if fmt is CiteFormat.csl_json:
-            render.print_json(csl_json(rows, base.source_rows()))
+        if _fmt(fmt) is Format.csl_json:
+            write_json(csl_json(rows, [s.source for s in base.source_rows()]), sys.stdout)
         else:
             for row in rows:
-                sys.stdout.write(render.clean(markdown_footnote(row, row["id"])) + "\n")
+                sys.stdout.write(clean(markdown_footnote(row)) + "\n")
 
 
 # Each command's summary in `--help` is the first paragraph of its docstring, whole: Click
@@ -588,11 +507,7 @@ for _info in app.registered_commands:
         _info.short_help = " ".join((_info.callback.__doc__ or "").strip().split("\n\n")[0].split())
 
 
-def _interrupted(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(130)
-
-
-def _app_for(argv: list[str]) -> typer.Typer:
+def app_for(argv: list[str]) -> typer.Typer:
     """The app to run. Typer builds every command's parameters on each call; when the first
     word names a command, a group holding just that command parses and behaves the same and
     starts ~8 ms sooner. Help, completion and anything else get the whole app."""
@@ -607,47 +522,3 @@ def _app_for(argv: list[str]) -> typer.Typer:
             single.registered_commands = [info]
             return single
     return app
-
-
-# What writing to a full disk, past a size limit or to a failing device raises.
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT, errno.EBADF})
-
-
-def _cannot_write(e: OSError) -> int:
-    """The output could not be written: say so in one line; the command failed (exit 2)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(f"error: cannot write the output: {e.strerror or e}\n")
-    return 2
-
-
-def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
-    """Run `action`; return its exit code, and whether stdout can take no more (a closed
-    pipe, a full disk)."""
-    try:
-        action()
-    except SystemExit as e:
-        return e.code, False
-    except (BrokenPipeError, ReaderGone):
-        return 0, True  # the reader has what it wanted (`| head`): quietly done, as with small output
-    except OSError as e:
-        if e.errno not in _OUTPUT_ERRORS:
-            raise
-        return _cannot_write(e), True
-    return 0, False
-
-
-def main() -> None:
-    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
-    signal.signal(signal.SIGINT, _interrupted)
-    guard_pipe()
-    code, lost = _guarded(lambda: _app_for(sys.argv[1:])(prog_name="zjfacts"))
-    if not lost:
-        flushed, lost = _guarded(sys.stdout.flush)
-        code = flushed if lost else code
-    if lost:
-        # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
-        # tries to write the rest again.
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)

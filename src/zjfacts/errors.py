@@ -1,10 +1,23 @@
-"""One family of errors: the core raises them, the CLI turns them into one-line messages."""
+"""One family of errors: the core raises them, the CLI turns them into one-line messages.
+(Reading a file and what its OSError means are in files.py: one reader for every file.)
+
+Every error a user can meet is a ZjfactsError with its exit code. The two signals at the end
+are internal: the code that raises them is the code that catches them, and no user sees one.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["FactFileError", "InputError", "NotFoundError", "ZjfactsError"]
+__all__ = [
+    "FactFileError",
+    "IndexFormatError",
+    "InputError",
+    "NotFoundError",
+    "NumberError",
+    "Unsplittable",
+    "ZjfactsError",
+]
 
 
 class ZjfactsError(Exception):
@@ -32,3 +45,20 @@ class NotFoundError(ZjfactsError):
     """The answer is no: an unknown id, for example. Exit 1, as grep does."""
 
     exit_code = 1
+
+
+class NumberError(InputError):
+    """A text that should state one figure does not ("no number in 'lots'")."""
+
+
+# -- internal signals ------------------------------------------------------------------------
+
+
+class IndexFormatError(ValueError):
+    """The bytes are not a compiled index of this version: the cache rebuilds it."""
+
+
+class Unsplittable(Exception):
+    """A run of facts could not be read on its own: its [[facts]] lines are not all facts (one
+    sits inside a multi-line string), or the file has other tables between them. The build
+    then reads the file whole."""

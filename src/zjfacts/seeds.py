@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
-
-from zjfacts._record import Record
 
 __all__ = ["Paragraph", "SeedLibrary", "SeedText", "fold", "load_seed", "parse_seed"]
 
@@ -32,24 +31,23 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-class Paragraph(Record):
+@dataclass(frozen=True, slots=True)
+class Paragraph:
     """One block of visible text and the raw line it starts on."""
 
-    __slots__ = ("line", "start", "text")
-
-    def __init__(self, line: int, text: str, start: int) -> None:
-        self.line = line
-        self.text = text  # folded
-        self.start = start  # offset of the paragraph in SeedText.text
+    line: int
+    text: str  # folded
+    start: int  # offset of the paragraph in SeedText.text
 
 
-class SeedText(Record):
+@dataclass(frozen=True, slots=True)
+class SeedText:
     """A seed's visible text, folded, with the way back to raw lines and paragraphs."""
 
-    __slots__ = ("markup", "name", "paragraphs", "text")
-
-    def __init__(self, name: str, text: str, paragraphs: tuple[Paragraph, ...], markup: bool) -> None:
-        self.name, self.text, self.paragraphs, self.markup = name, text, paragraphs, markup
+    name: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    markup: bool
 
     def find(self, quote: str) -> int:
         """Offset of the quote in the folded text, or -1."""

@@ -1,4 +1,5 @@
-"""A draft (Markdown or plain text) -> its sentences, each with the line and column it starts at.
+"""A draft (Markdown or plain text), read safely -> its sentences, each with the line and column
+it starts at.
 
 Code blocks, inline code, URLs and link targets are masked with spaces before splitting, so
 their numbers are never checked and every position still points into the original text.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "split_sentences"]
+from zjfacts.dates import month_abbreviations
+
+__all__ = ["Sentence", "read_draft", "split_sentences"]
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>)\]]+|<[^>\s]+@[^>\s]+>")
@@ -42,18 +45,6 @@ _ABBREVIATIONS = frozenset(
         "approx",
         "est",
         "fig",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "u.s",
         "u.k",
         "a.m",
@@ -138,7 +129,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:end].lower().rstrip(".")
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return word in _ABBREVIATIONS or word in month_abbreviations() or (len(word) == 1 and word.isalpha())
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -178,3 +169,27 @@ def _emit(joined: str, origin: list[tuple[int, int]], start: int, end: int, out:
     at = start + (len(piece) - len(piece.lstrip()))
     line, column = origin[at]
     out.append(Sentence(" ".join(stripped.split()), line, column))
+
+
+def read_draft(path: str) -> tuple[str, str]:
+    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
+    file is missing, a folder, binary or not UTF-8."""
+    import sys
+    from pathlib import Path
+
+    from zjfacts.errors import InputError
+    from zjfacts.files import DRAFT_CAP, read_file, read_stream
+
+    if path == "-":
+        name = "<stdin>"
+        data = read_stream(getattr(sys.stdin, "buffer", None), what="draft", cap=DRAFT_CAP, name=name)
+    else:
+        name = path
+        data = read_file(Path(path), what="draft", cap=DRAFT_CAP, pipes=True, error=InputError)
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not a text draft")
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text") from None
