@@ -6,6 +6,7 @@ folders, bounded in size; pipes only where the user named one."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -301,3 +302,23 @@ def test_facts_under_a_folder_nobody_may_search(
             locked.chmod(0o755)
     one_line_error(result)
     assert "permission denied" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_pipe_longer_than_the_cap_is_refused(tmp_path: Path) -> None:
+    """A pipe the user names is read to the cap and no further: one line naming the limit."""
+    from zjfacts.errors import FactFileError
+    from zjfacts.files import read_file
+
+    fifo = tmp_path / "base.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as f:
+            f.write(b"x" * 50_000)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    with pytest.raises(FactFileError, match="larger than 1,000 bytes"):
+        read_file(fifo, what="fact file", cap=1000, pipes=True)
+    writer.join(10)

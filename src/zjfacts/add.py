@@ -66,21 +66,11 @@ class Addition:
 
 def read_document(path: Path) -> Document:
     """The document at `path`, or InputError saying what is wrong with it."""
+    from zjfacts.files import read_file
     from zjfacts.seeds import parse_seed
 
-    try:
-        if not path.is_file():
-            what = "a folder" if path.is_dir() else "not found" if not path.exists() else "not a regular file"
-            raise InputError(f"{path}: cannot add: {what}")
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT:
-            raise InputError(f"{path}: cannot add: {size:,} bytes is over the {MAX_DOCUMENT:,}-byte limit")
-        with path.open("rb") as f:
-            raw = f.read(MAX_DOCUMENT + 1)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
-    if len(raw) > MAX_DOCUMENT:
-        raise InputError(f"{path}: cannot add: over the {MAX_DOCUMENT:,}-byte limit")
+    # The one reader: a regular file (no device, pipe or folder), at most MAX_DOCUMENT bytes.
+    raw = read_file(path, what="document", cap=MAX_DOCUMENT, error=InputError)
     if raw.startswith(b"%PDF-"):
         raw = _pdf_text(path, raw)  # the seed keeps the text: quotes must be verbatim in what we read
         path = path.with_suffix(".txt")

@@ -84,7 +84,7 @@ def _inside(path: str, roots: Iterable[Path]) -> bool:
 
 
 def _size_text(cap: int) -> str:
-    return f"{cap // _MB} MB"
+    return f"{cap // _MB} MB" if cap >= _MB and cap % _MB == 0 else f"{cap:,} bytes"
 
 
 def read_file(
@@ -112,21 +112,23 @@ def read_file(
         raise _error(error, path, f"{what} not found: no such file") from None
     except OSError as e:
         raise _error(error, path, describe_os_error(e)) from None
+    too_big = _error(error, path, f"{what} is larger than {_size_text(cap)}, the limit zjfacts reads to")
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise _error(error, path, f"is a directory, not a {what}")
+            raise _error(error, path, f"is a directory (a folder), not a {what}")
         if stat.S_ISFIFO(st.st_mode) and pipe:
             pass
         elif not stat.S_ISREG(st.st_mode):
             raise _error(error, path, f"is not a regular file (a device, pipe or socket), so not a {what}")
         elif st.st_size > cap:
-            raise _error(error, path, f"{what} is larger than {_size_text(cap)}, the most zjfacts reads")
+            raise too_big
         else:
             os.set_blocking(fd, True)
-        return _read_bounded(
-            fd, cap, lambda: _error(error, path, f"{what} is larger than {_size_text(cap)}, the most zjfacts reads")
-        )
+        data = _read_bounded(fd, cap)
+        if data is None:  # a pipe, or a file that grew while read
+            raise too_big
+        return data
     except OSError as e:
         raise _error(error, path, describe_os_error(e)) from None
     finally:
@@ -134,7 +136,8 @@ def read_file(
             os.close(fd)
 
 
-def _read_bounded(fd: int, cap: int, too_big: object) -> bytes:
+def _read_bounded(fd: int, cap: int) -> bytes | None:
+    """Everything `fd` holds, or None as soon as it is more than `cap` bytes."""
     parts: list[bytes] = []
     total = 0
     while True:
@@ -144,7 +147,7 @@ def _read_bounded(fd: int, cap: int, too_big: object) -> bytes:
         parts.append(chunk)
         total += len(chunk)
         if total > cap:
-            raise too_big  # type: ignore[misc]
+            return None
 
 
 def read_stream(stream: object, *, what: str, cap: int, name: str = "<stdin>") -> bytes:
@@ -158,7 +161,7 @@ def read_stream(stream: object, *, what: str, cap: int, name: str = "<stdin>") -
         text = describe_os_error(e) if isinstance(e, OSError) else "the stream is closed"
         raise InputError(f"{name}: cannot read: {text}") from None
     if len(data) > cap:
-        raise InputError(f"{name}: {what} is larger than {_size_text(cap)}, the most zjfacts reads")
+        raise InputError(f"{name}: {what} is larger than {_size_text(cap)}, the limit zjfacts reads to")
     return bytes(data)
 
 
