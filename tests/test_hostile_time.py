@@ -42,7 +42,7 @@ def test_check_of_one_long_line_of_figures_is_linear() -> None:
     from zjfacts.lookup import open_base
 
     index = open_base().index
-    with _within(4.0):
+    with _within(3.0):
         check_draft(index, "In 2024 Lizu had " + "5 " * 16_000, lambda fact: None)
 
 
