@@ -132,8 +132,7 @@ def read_file(
     except OSError as e:
         raise _error(error, path, describe_os_error(e)) from None
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
 
 
 def _read_bounded(fd: int, cap: int) -> bytes | None:

@@ -213,14 +213,16 @@ def paged(enabled: bool = True) -> Iterator[IO[str]]:
     except OSError:
         out.write(text)
         return
-    assert proc.stdin is not None
-    with contextlib.suppress(BrokenPipeError):
-        proc.stdin.write(text.encode(getattr(out, "encoding", None) or "utf-8", "backslashreplace"))
-    with contextlib.suppress(BrokenPipeError):
-        proc.stdin.close()
-    while True:
-        try:
-            proc.wait()
-            break
-        except KeyboardInterrupt:
-            continue  # Ctrl-C belongs to the pager (less), as with git
+    import signal
+
+    # Ctrl-C belongs to the pager while it runs (less uses it to stop a search), as with git.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(text.encode(getattr(out, "encoding", None) or "utf-8", "backslashreplace"))
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.close()
+        proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
