@@ -18,10 +18,6 @@ from typer.testing import CliRunner
 
 from _hostile import cli, tiny
 
-# The index format of index.py decodes fact records lazily, so a damaged record is found
-# only when read; the SQLite store (branch lookup) replaces it and is checked after the merge.
-LAZY_RECORDS = pytest.mark.xfail(strict=True, reason="index.py decodes records lazily: fixed by the SQLite store")
-
 
 def _lookup_value(base: Path, cache: Path, *, cwd: Path | None = None, facts: str | None = None) -> object:
     proc = cli(
@@ -151,7 +147,7 @@ def test_relative_facts_path_from_another_folder(tmp_path: Path) -> None:
         "tail-garbage",
         "zeroed-body",
         "run-at-15%",
-        pytest.param("run-at-30%", marks=LAZY_RECORDS),
+        "run-at-30%",
         "run-at-60%",
         "run-at-85%",
     ],

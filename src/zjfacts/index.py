@@ -155,6 +155,19 @@ def _record(fact: Fact) -> bytes:
 
 
 def _fact_from_record(data: bytes) -> Fact:
+    try:
+        return _decode_record(data)
+    except (ValueError, EOFError, TypeError, IndexError, KeyError):
+        # Records are decoded when printed, long after the file was opened: a damaged one is
+        # said in one line (ZJFACTS_NO_CACHE=1 or a rebuild works around it), never a traceback.
+        from zjfacts.errors import FactFileError
+
+        raise FactFileError(
+            "zjfacts cache", None, "a cached fact record is damaged; run again with --no-cache, or delete the cache"
+        ) from None
+
+
+def _decode_record(data: bytes) -> Fact:
     r = marshal.loads(data)
     return Fact(
         id=r[0],
