@@ -346,3 +346,40 @@ def test_closed_export_target_message_is_one_line(runner: CliRunner, app: Typer,
 
 
 assert ROOT.exists()
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str] | None = None) -> bytes:
+    """What zjfacts writes to a terminal (a pseudo-terminal here)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    full = {k: v for k, v in os.environ.items() if k != "ZJFACTS_FACTS"}
+    full.update(env or {})
+    main, sub = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zjfacts", *args], stdin=sub, stdout=sub, stderr=subprocess.DEVNULL, env=full
+    )
+    os.close(sub)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=60)
+    os.close(main)
+    return out
+
+
+def test_export_csv_on_a_terminal_shows_escapes(tmp_path: Path) -> None:
+    """Item 8: `export --format csv` keeps text as stored for files and pipes, but on a terminal
+    it shows control and bidi characters as escapes like every other output."""
+    base = _hostile_base(tmp_path / "b")
+    shown = _on_a_terminal(["export", "--format", "csv", "--facts", str(base)]).decode("utf-8")
+    assert "id,claim" in shown
+    _assert_nothing_raw(shown.replace("\r", ""))

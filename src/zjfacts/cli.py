@@ -405,7 +405,7 @@ def export(
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
         if output is None:
-            export_text(rows, chosen, sys.stdout)
+            export_text(rows, chosen, sys.stdout, terminal=sys.stdout.isatty())
         else:
             from zjfacts.facts import base_path
 

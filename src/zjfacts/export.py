@@ -139,8 +139,9 @@ def export_file(
             export_text(rows, fmt, out)
 
 
-def export_text(rows: Iterable[FactRow], fmt: Format | str, out: TextIO) -> None:
-    """Facts as JSON Lines, CSV (formatting.CSV_COLUMNS) or a JSON array."""
+def export_text(rows: Iterable[FactRow], fmt: Format | str, out: TextIO, *, terminal: bool = False) -> None:
+    """Facts as JSON Lines, CSV (formatting.CSV_COLUMNS) or a JSON array. On a `terminal`,
+    CSV shows control characters as escapes, as every other output to a terminal does."""
     fmt = _format(fmt)
     if fmt is Format.jsonl:
         write_jsonl((_shape(row) for row in rows), out)
@@ -148,7 +149,7 @@ def export_text(rows: Iterable[FactRow], fmt: Format | str, out: TextIO) -> None
         write_json([_shape(row) for row in rows], out)
     elif fmt is Format.csv:
         # Text as stored: an export is data for other programs, so control characters stay.
-        write_csv([FactRow(r.fact, r.source, r.line) for r in rows], out, escape=False)
+        write_csv([FactRow(r.fact, r.source, r.line) for r in rows], out, escape=terminal)
     else:
         raise ValueError(f"{fmt.value} is not a text format; use export_sqlite or export_file")
 
