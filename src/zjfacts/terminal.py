@@ -196,7 +196,10 @@ def paged(enabled: bool = True) -> Iterator[IO[str]]:
     try:
         height = os.get_terminal_size(fd).lines
     except OSError:
-        height = 24
+        height = 0
+    if height <= 0:  # a terminal that does not say its size
+        raw = os.environ.get("LINES", "")
+        height = int(raw) if raw.isdigit() and 0 < len(raw) < 5 else 24
     command = pager_command(tty=True, lines=text.count("\n"), height=height - 1)
     if command is None:
         out.write(text)
@@ -207,9 +210,8 @@ def paged(enabled: bool = True) -> Iterator[IO[str]]:
     env.setdefault("LESS", "FRX")
     out.flush()
     try:
-        proc = subprocess.Popen(
-            command, shell=True, stdin=subprocess.PIPE, env=env
-        )  # $PAGER is a shell command, as for git
+        # $PAGER is a shell command line ("less -R", "most"), run by the shell as git does.
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
         out.write(text)
         return
