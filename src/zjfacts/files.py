@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -228,7 +227,7 @@ def output_path(path: Path, *, protected: Iterable[Path] = (), regular_only: boo
         return
     folder = os.path.dirname(target)
     # Short, so that a target of 255 bytes (the longest name) still has a temporary name.
-    tmp = Path(folder, f".zjfacts-{secrets.token_hex(4)}.tmp")
+    tmp = Path(folder, f".zjfacts-{os.urandom(4).hex()}.tmp")
     try:
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666))
     except FileNotFoundError:
