@@ -322,11 +322,11 @@ def test_place_option_completes_place_names() -> None:
 
 
 def test_one_sentence_is_singular(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
-    """A draft with one figure says "1 sentence with figures", not "1 sentences"."""
+    """A draft of one sentence says "1 sentence", not "1 sentences"."""
     draft = tmp_path / "d.md"
     draft.write_text("Lizu village's collective income reached 4.64 million yuan in 2024.\n", "utf-8")
     result = runner.invoke(app, ["check", "--file", str(draft)])
-    assert "1 sentence with" in result.stderr and "1 sentences" not in result.stderr
+    assert re.search(r"\b1 sentence\b", result.stderr) and "1 sentences" not in result.stderr
 
 
 def test_sqlite_export_keeps_whole_numbers_whole(runner: CliRunner, app: Typer, tmp_path: Path) -> None:

@@ -68,8 +68,9 @@ def test_readme_example_output(runner: CliRunner, app: Typer, line: int, command
     missing = [a for a in args if a.endswith((".md", ".toml")) and not (ROOT / a).exists()]
     if missing:
         pytest.skip(f"README:{line} reads {missing[0]}, a file of the reader's own")
+    # The width the README was written at: a table's rule line, else its widest line (80 at least).
     rule = next((s for s in shown if set(s.strip()) == {"─"}), None)
-    env = {"COLUMNS": str(len(rule) if rule else 80)}
+    env = {"COLUMNS": str(len(rule) if rule else max([80, *(len(s) for s in shown)]))}
     result = runner.invoke(app, args, env=env)
     assert result.exit_code in (0, 1) and "Traceback" not in result.stderr, result.stderr
     if not shown:
