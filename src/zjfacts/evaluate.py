@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zjfacts.analyzer import FOLD
-from zjfacts.cache import open_index
 from zjfacts.errors import ZjfactsError
 from zjfacts.facts import Fact, base_path
-from zjfacts.index import Index
+from zjfacts.index import Index, open_index
 from zjfacts.numbers import find_quantities
 
 __all__ = ["Case", "Outcome", "evaluate", "fold_quote", "main", "read_cases", "shows_figure"]

@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zjfacts.cache import open_index
 from zjfacts.errors import InputError, NotFoundError
 from zjfacts.facts import Fact, base_path
-from zjfacts.index import Index, Match, Results
+from zjfacts.index import Index, Match, Results, open_index
 from zjfacts.seeds import SeedLibrary
 
 __all__ = ["Base", "open_base"]
@@ -67,9 +66,9 @@ class Base:
 
     def highlighter(self, words: Sequence[str]) -> Callable[[str], bool]:
         """Tells whether a word of a claim matched the query (for the table's highlights)."""
-        wanted = {alt for q in self.index.analyze_query(" ".join(words)[:MAX_QUERY_CHARS]) for alt, _ in q.alts}
-        terms = self.index.lexicon.terms
-        return lambda word: bool(wanted.intersection(terms(word)))
+        wanted = {alt for t in self.index.analyse(" ".join(words)[:MAX_QUERY_CHARS]).terms for alt in t.alts}
+        stems = self.index.stems
+        return lambda word: bool(wanted.intersection(stems.of(word)))
 
     def listing(
         self, sources: Sequence[str] = (), places: Sequence[str] = (), topics: Sequence[str] = ()

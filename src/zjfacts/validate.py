@@ -63,12 +63,13 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
-    from zjfacts.index import load_lexicon_data
+    from zjfacts.errors import FactFileError
+    from zjfacts.index_store import word_tables
 
     try:
-        load_lexicon_data()
-    except (OSError, ValueError) as e:
-        problems.append(Problem("zjfacts/data/synonyms.toml", None, f"cannot be read: {e}"))
+        word_tables()
+    except FactFileError as e:
+        problems.append(Problem(str(e.path), None, e.msg))
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:

@@ -1,0 +1,153 @@
+"""Ranking: FTS5's BM25 over weighted fields finds the candidates, then a few of them are
+scored in Python on what they hold of the query.
+
+BM25F (bm25() with one weight per column) ranks the whole base in C. The top candidates are
+then re-scored from their terms: the BM25 score relative to the best, the query's weight the
+fact holds (coverage), and small preferences: a fact counting what a "how many" question
+counts, answering the kind of question asked, naming the query's words in its subject.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+from zjfacts._record import Record
+from zjfacts.answer import EXACT, FactTerms, Judgement, judge, subject_head
+from zjfacts.facts import Fact
+from zjfacts.index_build import COLUMNS, fact_fields
+from zjfacts.places import Places
+from zjfacts.query import Query
+from zjfacts.stems import Stems
+
+__all__ = ["CANDIDATES", "WEIGHTS", "Scored", "answering", "candidates", "score"]
+
+# BM25F weights of the columns, in COLUMNS' order: the subject and the fact's own place say
+# what the fact is about; its quote is the most words and the least about it.
+WEIGHTS = (10.0, 9.0, 4.0, 8.0, 6.0, 6.0, 3.0, 5.0)
+CANDIDATES = 40  # facts re-scored in Python per query
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
+
+class Scored(Record):
+    """A candidate with its score (0-100) and the judgement on whether it answers."""
+
+    __slots__ = ("fact", "judgement", "position", "score")
+
+    def __init__(self, fact: Fact, position: int, score: float, judgement: Judgement) -> None:
+        self.fact, self.position, self.score, self.judgement = fact, position, score, judgement
+
+
+def _expression(query: Query, join: str) -> str:
+    groups = ["(" + " OR ".join(t.match) + ")" for t in query.terms if t.match]
+    return f" {join} ".join(groups)
+
+
+def candidates(
+    conn: sqlite3.Connection, query: Query, limit: int, allowed: tuple[str, list[str]] | None = None
+) -> list[tuple[int, float]]:
+    """(position, BM25F score, higher better) of the best candidates: facts holding every
+    known word first, then facts holding any (at a large base, all-words is enough)."""
+    if not any(t.match for t in query.terms):
+        return []
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    where = "text MATCH ?" + (f" AND rowid IN ({allowed[0]})" if allowed else "")
+    sql = f"SELECT rowid, -bm25(text, {weights}) FROM text WHERE {where} ORDER BY 2 DESC LIMIT ?"
+    extra = allowed[1] if allowed else []
+    found: dict[int, float] = {}
+    if sum(1 for t in query.terms if t.match) > 1:
+        found.update(conn.execute(sql, (_expression(query, "AND"), *extra, limit)).fetchall())
+    if len(found) < limit:
+        for rowid, bm in conn.execute(sql, (_expression(query, "OR"), *extra, limit)).fetchall():
+            found.setdefault(rowid, bm)
+    return sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def fact_terms(stems: Stems, facts: Sequence[Fact]) -> list[FactTerms]:
+    """The terms of each fact's columns, made by the index's tokenizer."""
+    texts: list[str] = []
+    for fact in facts:
+        texts.extend(fact_fields(fact))
+        texts.append(fact.unit or "")
+        texts.append(subject_head(fact.subject))
+    found = stems.many(texts)
+    width = len(COLUMNS) + 2
+    out = []
+    for i in range(len(facts)):
+        row = found[i * width : (i + 1) * width]
+        columns = {name: frozenset(terms) for name, terms in zip(COLUMNS, row, strict=False)}
+        subject = frozenset(stems.of(_PARENTHESIS.sub(" ", facts[i].subject)))
+        out.append(FactTerms(columns, frozenset(row[-2]) | frozenset(row[-1]), subject))
+    return out
+
+
+def score(
+    query: Query,
+    hits: Sequence[tuple[int, float]],
+    facts: Sequence[Fact],
+    stems: Stems,
+    places: Places,
+    measures: frozenset[str],
+) -> list[Scored]:
+    """Every candidate scored and judged, best first (answers before non-answers is the
+    caller's choice)."""
+    if not hits:
+        return []
+    top = max(bm for _, bm in hits) or 1.0
+    weight = query.weight or 1.0
+    names = _names(facts, stems, places)
+    asked = {alt for t in query.terms for alt in t.alts}
+    out: list[Scored] = []
+    for (position, bm), fact, terms in zip(hits, facts, fact_terms(stems, facts), strict=True):
+        j = judge(query, fact, terms, places, measures, names)
+        subject = terms.columns["subject"]
+        in_subject = sum(t.idf for t, s in zip(query.terms, j.sims, strict=True) if s and _in(t.alts, subject))
+        bonus = 0.3 * in_subject / weight
+        if terms.subject:
+            # The query names the fact's subject completely: "lizu collective income".
+            bonus += 0.3 * len(terms.subject & asked) / len(terms.subject)
+        if j.place == EXACT and query.places:
+            bonus += 0.1
+        if j.counts_asked:
+            bonus += 0.3
+        if "date" in query.intents and (fact.as_of or fact.unit in ("year", "years")):
+            bonus += 0.2
+        if "value" in query.intents and fact.value is not None:
+            bonus += 0.2
+        if fact.value is not None:
+            bonus += 0.1  # users look figures up: between equals, the fact with a figure first
+        value = 100.0 * (0.35 * max(bm, 0.0) / top + 0.45 * j.coverage + 0.2 * min(bonus, 1.0))
+        out.append(Scored(fact, position, round(value, 1), j))
+    out.sort(key=lambda s: (-s.score, s.position))
+    return out
+
+
+def answering(scored: Sequence[Scored]) -> list[Scored]:
+    """The candidates that answer: of the place asked; only when none is, of a related one."""
+    exact = [s for s in scored if s.judgement.answers and s.judgement.place == EXACT]
+    return exact or [s for s in scored if s.judgement.answers]
+
+
+_CAPITALISED = re.compile(r"(?<![.!?:] )(?<!^)\b([A-Z][a-z]+)")
+
+
+def _names(facts: Sequence[Fact], stems: Stems, places: Places) -> frozenset[str]:
+    """Terms the candidates write as names, capitalised inside a sentence more often than not
+    (Alibaba, Rongqi, Jin); place names are left to the place table."""
+    capital: dict[str, int] = {}
+    for fact in facts:
+        for text in (fact.claim, fact.subject):
+            for word in re.findall(r"[A-Za-z]+", text):
+                key = word.casefold()
+                capital.setdefault(key, 0)
+            for m in _CAPITALISED.finditer(text):
+                capital[m.group(1).casefold()] += 2
+            for word in re.findall(r"\b[a-z]+", text):
+                capital[word] -= 1
+    words = [w for w, c in capital.items() if c > 0 and not places.canonical(w) and len(w) > 2]
+    return frozenset(t for terms in stems.many(words) for t in terms)
+
+
+def _in(alts: dict[str, float], terms: frozenset[str]) -> bool:
+    return any(a in terms for a in alts)
