@@ -10,11 +10,11 @@ they never decide.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from zjfacts._record import Record
-from zjfacts.facts import Fact
 from zjfacts.places import Places
 from zjfacts.query import Query, Term
+from zjfacts.records import Fact
 
 __all__ = ["EXACT", "MIN_COVERAGE", "RELATED", "FactTerms", "Judgement", "judge", "place_fit", "term_match"]
 
@@ -26,35 +26,31 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
-class FactTerms(Record):
-    """A candidate fact's terms: by column, all together, and what it counts (its unit and
-    the head of its subject: "Digang fish farm employees" counts employees)."""
+@dataclass(frozen=True, slots=True)
+class FactTerms:
+    """A candidate fact's terms by column, all together, its subject's (without its
+    parenthesis), and what it counts (its unit and the head of its subject: "Digang fish
+    farm employees" counts employees)."""
 
-    __slots__ = ("all", "columns", "counts", "subject")
+    columns: dict[str, frozenset[str]]
+    counts: frozenset[str]
+    subject: frozenset[str]
+    all: frozenset[str] = field(init=False)
 
-    def __init__(self, columns: dict[str, frozenset[str]], counts: frozenset[str], subject: frozenset[str]) -> None:
-        self.columns = columns
-        self.all = frozenset().union(*columns.values())
-        self.counts = counts
-        self.subject = subject  # the subject without its parenthesis
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all", frozenset().union(*self.columns.values()))
 
 
-class Judgement(Record):
+@dataclass(frozen=True, slots=True)
+class Judgement:
     """Whether a fact answers, how much of the query it holds, and what disagreed."""
 
-    __slots__ = ("answers", "counts_asked", "coverage", "place", "reasons", "sims")
-
-    def __init__(
-        self,
-        answers: bool,
-        coverage: float,
-        reasons: tuple[str, ...],
-        sims: tuple[float, ...],
-        counts_asked: bool,
-        place: int,
-    ) -> None:
-        self.answers, self.coverage, self.reasons = answers, coverage, reasons
-        self.sims, self.counts_asked, self.place = sims, counts_asked, place
+    answers: bool
+    coverage: float
+    reasons: tuple[str, ...]
+    sims: tuple[float, ...]  # how closely it holds each query term
+    counts_asked: bool  # it counts what a "how many" question counts
+    place: int  # EXACT, RELATED or ELSEWHERE
 
 
 def term_match(term: Term, terms: frozenset[str]) -> float:

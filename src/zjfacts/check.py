@@ -19,34 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from zjfacts.dates import as_of_day, as_of_month, as_of_years, month_number
 from zjfacts.facts import Fact
+from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
-from zjfacts.render import format_number
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
@@ -113,10 +93,10 @@ def _is_day(statement: str, q: Quantity) -> bool:
     if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
         return False
     before = _MONTH_BEFORE.search(statement[: q.start])
-    if before and before.group(1).lower() in _MONTHS and _YEAR_AFTER.match(statement, q.end):
+    if before and month_number(before.group(1)) and _YEAR_AFTER.match(statement, q.end):
         return True
     after = _DAY_MONTH_YEAR.match(statement, q.end)
-    return bool(after and after.group(1).lower() in _MONTHS)
+    return bool(after and month_number(after.group(1)))
 
 
 _DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
@@ -127,7 +107,7 @@ def _date_before(statement: str, q: Quantity) -> tuple[int | None, int | None]:
     "20 September 2023"."""
     head = statement[: q.start]
     m = _MONTH_BEFORE.search(head)
-    month = _MONTHS.get(m.group(1).lower()) if m else None
+    month = month_number(m.group(1)) if m else None
     if month and m and m.group(2):
         return month, int(m.group(2))
     d = _DAY_MONTH_BEFORE.search(head)
@@ -163,7 +143,7 @@ def _subject_head(terms: list[str]) -> list[str]:
 
 
 def _fact_years(fact: Fact) -> set[int]:
-    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+    return as_of_years(fact.as_of)
 
 
 def _dated_in(finding: _Finding, years: list[int]) -> bool:
@@ -171,13 +151,11 @@ def _dated_in(finding: _Finding, years: list[int]) -> bool:
 
 
 def _fact_day(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_day(fact.as_of)
 
 
 def _fact_month(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_month(fact.as_of)
 
 
 class _Checker:
@@ -278,7 +256,7 @@ class _Checker:
         """Facts ranked by how well they match the statement with this figure taken out."""
         q = figure.quantity
         text = self.statement[: q.start] + " " + self.statement[q.end :]
-        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
+        return list(self.index.candidates(text, CANDIDATES))
 
 
 def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
@@ -428,7 +406,7 @@ def _bound(fact: Fact) -> str | None:
 
 
 def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if q.unit == "year" and month:  # a date as the sources' as_of writes it: 2023-09-20
         return f"{int(q.value)}-{month:02d}" + (f"-{day:02d}" if day else "")
@@ -436,7 +414,7 @@ def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
 
 
 def _says(fact: Fact, figure: _Figure | None = None) -> str:
-    from zjfacts.render import value_text
+    from zjfacts.formatting import value_text
 
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
@@ -464,21 +442,19 @@ def read_draft(path: str) -> tuple[str, str]:
     import sys
     from pathlib import Path
 
-    from zjfacts.errors import InputError
+    from zjfacts.errors import InputError, read_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         name = path
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a draft") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+        data = read_bytes(
+            Path(path),
+            lambda msg: InputError(f"{path}: {msg}"),
+            missing="no such file",
+            directory="is a directory, not a draft",
+        )
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not a text draft")
     try:

@@ -15,32 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from zjfacts._record import Record
 from zjfacts.analyzer import Lexicon
-from zjfacts.facts import Fact, Source
 from zjfacts.index_build import RECORD_FIELDS
 from zjfacts.index_store import open_store
 from zjfacts.places import Places
 from zjfacts.query import SYNONYM_SIM, Query, analyse
 from zjfacts.ranking import CANDIDATES, Scored, answering, candidates, score
+from zjfacts.records import Fact, Match, Source
 from zjfacts.stems import Stems
 
 __all__ = ["Index", "Match", "Results", "open_index", "subject_terms"]
 
 NEAR = 3  # nearest non-answers shown when nothing answers
 _PARENTHESIS = re.compile(r"\([^)]*\)")
-
-
-class Match(Record):
-    """A fact that answers a query (or, among `Results.near`, comes nearest), how well
-    (0-100), the share of the query it holds, and why."""
-
-    __slots__ = ("coverage", "explain", "fact", "position", "score")
-
-    def __init__(self, fact: Fact, score: float, coverage: float, position: int, explain: tuple[str, ...] = ()) -> None:
-        self.fact, self.score, self.coverage = fact, score, coverage
-        self.position = position  # the fact's place in the base: the stable tie-break
-        self.explain = explain
 
 
 class Results(list[Match]):
@@ -76,6 +63,7 @@ class Index:
         self.lexicon = Lexicon.from_state(meta["lexicon"])
         self.synonyms: dict[str, list[str]] = meta["synonyms"]
         self.measures = frozenset(meta["measures"])
+        self.person_topics = frozenset(meta["person_topics"])
         self.places = Places(meta["places"]["parents"], meta["places"]["aliases"])
         self.stems = Stems()
         self._df: dict[str, int] = {}
@@ -148,7 +136,7 @@ class Index:
     def _scored(self, query: Query, limit: int, allowed: tuple[str, list[str]] | None) -> list[Scored]:
         hits = candidates(self.conn, query, limit, allowed)
         facts = self.facts([p for p, _ in hits])
-        return score(query, hits, facts, self.stems, self.places, self.measures)
+        return score(query, hits, facts, self.stems, self.places, self.measures, self.person_topics)
 
     def search(
         self,

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from zjfacts.analyzer import Lexicon
-from zjfacts.facts import BaseHeader, Fact, Source
-from zjfacts.places import Places
+from zjfacts.facts import BaseHeader
+from zjfacts.records import Fact, Source
 from zjfacts.stems import TOKENIZER, Stems
 
 __all__ = ["COLUMNS", "RECORD_FIELDS", "SCHEMA", "build", "fact_fields", "record"]
@@ -26,7 +26,7 @@ COLUMNS = ("subject", "place", "places", "aliases", "topics", "claim", "quote", 
 # A fact as stored: marshal of these fields (built in and quick; no json on the lookup path).
 RECORD_FIELDS = (
     "id", "claim", "subject", "source", "quote", "places", "topics", "aliases",
-    "value", "unit", "bound", "as_of", "note", "base_line",
+    "value", "unit", "bound", "as_of", "note", "base_line", "value_max", "status", "doubtful", "draft", "former_ids",
 )  # fmt: skip
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _BATCH = 4096
@@ -153,6 +153,7 @@ def _meta(
         "lexicon": lexicon.to_state(),
         "synonyms": synonyms,  # stem -> the words of its groups, as written
         "measures": measures,
+        "person_topics": sorted(str(t).casefold() for t in lexicon_data.get("person_topics", ())),
         "places": places,
     }
 
@@ -164,4 +165,5 @@ def _doc_count(conn: sqlite3.Connection, term: str) -> int:
 
 def _source_state(header: BaseHeader, name: str) -> dict[str, Any]:
     s = header.sources.get(name) or Source(name)
-    return {"file": s.file, "title": s.title, "publisher": s.publisher, "author": s.author, "date": s.date, "url": s.url}
+    fields = ("file", "title", "publisher", "author", "date", "url", "label")
+    return {name: getattr(s, name) for name in fields}

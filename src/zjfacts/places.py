@@ -27,7 +27,7 @@ class Places:
         self._aliases = dict(aliases)
         self._parent = {k.casefold(): v.casefold() for k, v in parents.items()}
         names = {n.casefold(): n for pair in parents.items() for n in pair}
-        for alias, name in aliases.items():
+        for name in aliases.values():
             names.setdefault(name.casefold(), name)
         self._canonical = {key: name for key, name in names.items()}
         for alias, name in aliases.items():

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from zjfacts._record import Record
 from zjfacts.analyzer import FOLD, Lexicon
 from zjfacts.fuzzy import common_prefix, near_words
 from zjfacts.places import Places
@@ -42,38 +42,34 @@ class Vocabulary(Protocol):
     def word_list(self) -> Sequence[str]: ...
 
 
-class Term(Record):
+@dataclass(frozen=True, slots=True)
+class Term:
     """A word of the query: its stem, the index terms that stand for it with how closely, the
     strings FTS5 matches for it, and its weight."""
 
-    __slots__ = ("alts", "idf", "match", "stem", "word")
-
-    def __init__(
-        self, word: str, stem: str, alts: dict[str, float], match: tuple[str, ...], idf: float
-    ) -> None:
-        self.word, self.stem, self.alts, self.match, self.idf = word, stem, alts, match, idf
+    word: str
+    stem: str
+    alts: dict[str, float]
+    match: tuple[str, ...]
+    idf: float
 
     @property
     def known(self) -> bool:
         return bool(self.alts)
 
 
-class Query(Record):
-    __slots__ = ("counted", "counted_word", "intents", "place_pairs", "places", "terms", "text", "years")
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a query asks."""
 
-    def __init__(
-        self,
-        text: str,
-        terms: list[Term],
-        places: set[str],
-        years: set[str],
-        counted: frozenset[str],
-        counted_word: str,
-        intents: set[str],
-    ) -> None:
-        self.text, self.terms, self.places, self.years = text, terms, places, years
-        self.counted, self.counted_word, self.intents = counted, counted_word, intents
-        self.place_pairs: tuple[str, ...] = ()  # a named place with the word before or after it
+    text: str
+    terms: list[Term]
+    places: set[str]  # the places it asks about
+    years: set[str]
+    counted: frozenset[str]  # stems of what a "how many" question counts, with synonyms
+    counted_word: str
+    intents: set[str]
+    place_pairs: tuple[str, ...] = ()  # a named place with the word before or after it
 
     @property
     def weight(self) -> float:
@@ -119,9 +115,9 @@ def analyse(text: str, vocab: Vocabulary) -> Query:
             stem = " ".join(word_stems)
             seen.add(stem)
             dfs = [vocab.doc_freq(t) for t in word_stems]
-            alts = {stem: 1.0} if all(dfs) else {}
+            whole = {stem: 1.0} if all(dfs) else {}
             idf = math.log(1 + (n - min(dfs) + 0.5) / (min(dfs) + 0.5)) if all(dfs) else unknown_idf
-            terms.append(Term(word, stem, alts, (_quote(word),) if alts else (), idf))
+            terms.append(Term(word, stem, whole, (_quote(word),) if whole else (), idf))
             continue
         stem = word_stems[0]
         seen.add(stem)
@@ -154,14 +150,13 @@ def analyse(text: str, vocab: Vocabulary) -> Query:
     named = vocab.places.named_in(english + " " + " ".join(corrected))
     years = {w for w in words if _YEAR.match(w)}
     counted, counted_word = _counted(english, vocab)
-    query = Query(text, terms, vocab.places.asked(named), years, counted, counted_word, lex.intent_of(text))
-    skip = lex.stopwords | vocab.places.designators()
-    query.place_pairs = _place_pairs(english, query.places, skip)
-    return query
+    asked = vocab.places.asked(named)
+    pairs = _place_pairs(english, asked, lex.stopwords | vocab.places.designators())
+    return Query(text, terms, asked, years, counted, counted_word, lex.intent_of(text), pairs)
 
 
 def _place_pairs(english: str, asked: set[str], skip: frozenset[str]) -> tuple[str, ...]:
-    """"southwest zhejiang", "zhejiang rongqi": a place with a neighbouring word, which a fact
+    """A place with a neighbouring word ("southwest zhejiang", "zhejiang rongqi"), which a fact
     holding the pair shows to be part of a name."""
     words = re.findall(r"[^\W_]+", english)
     pairs = []

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from zjfacts._record import Record
 from zjfacts.answer import EXACT, FactTerms, Judgement, judge, subject_head
-from zjfacts.facts import Fact
 from zjfacts.index_build import COLUMNS, fact_fields
 from zjfacts.places import Places
 from zjfacts.query import Query
+from zjfacts.records import Fact
 from zjfacts.stems import Stems
 
 __all__ = ["CANDIDATES", "WEIGHTS", "Scored", "answering", "candidates", "score"]
@@ -31,22 +31,17 @@ CANDIDATES = 40  # facts re-scored in Python per query
 # preferences (capped at 1); set by hand on the tuned sets, then checked on the blind one.
 MIX = (0.3, 0.4, 0.3)
 BONUS = {"in_subject": 0.2, "subject": 0.3, "place": 0.1, "counted": 0.4, "unit": 0.35, "intent": 0.2, "value": 0.1}
-_INTENTS = {
-    "date": lambda f: bool(f.as_of) or f.unit in ("year", "years"),
-    "value": lambda f: f.value is not None,
-    "person": lambda f: bool(PERSON_TOPICS.intersection(t.casefold() for t in f.topics)),
-}
-PERSON_TOPICS = frozenset(("people", "person", "leadership"))
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
-class Scored(Record):
+@dataclass(frozen=True, slots=True)
+class Scored:
     """A candidate with its score (0-100) and the judgement on whether it answers."""
 
-    __slots__ = ("fact", "judgement", "position", "score")
-
-    def __init__(self, fact: Fact, position: int, score: float, judgement: Judgement) -> None:
-        self.fact, self.position, self.score, self.judgement = fact, position, score, judgement
+    fact: Fact
+    position: int
+    score: float
+    judgement: Judgement
 
 
 def _expression(query: Query, join: str) -> str:
@@ -99,6 +94,7 @@ def score(
     stems: Stems,
     places: Places,
     measures: frozenset[str],
+    person_topics: frozenset[str] = frozenset(),
 ) -> list[Scored]:
     """Every candidate scored and judged, best first (answers before non-answers is the
     caller's choice)."""
@@ -125,7 +121,7 @@ def score(
             # The figure counts a thing the query names: "lishui mobile hospital units" asks
             # the units, not the insurance settlements of the same hospitals.
             bonus += BONUS["unit"]
-        if any(fits(fact) for kind, fits in _INTENTS.items() if kind in query.intents):
+        if any(_gives(kind, fact, person_topics) for kind in query.intents):
             bonus += BONUS["intent"]
         if fact.value is not None:
             bonus += BONUS["value"]  # users look figures up: between equals, a figure first
@@ -133,6 +129,16 @@ def score(
         out.append(Scored(fact, position, round(value, 1), j))
     out.sort(key=lambda s: (-s.score, s.position))
     return out
+
+
+def _gives(kind: str, fact: Fact, person_topics: frozenset[str]) -> bool:
+    """Whether a fact gives the kind of answer asked: "when" a date, "how many" a figure,
+    "who" a person (a fact under a person topic of synonyms.toml)."""
+    if kind == "date":
+        return bool(fact.as_of) or fact.unit in ("year", "years")
+    if kind == "value":
+        return fact.value is not None
+    return kind == "person" and bool(person_topics.intersection(t.casefold() for t in fact.topics))
 
 
 def answering(scored: Sequence[Scored]) -> list[Scored]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zjfacts.dates import month_abbreviations
+
 __all__ = ["Sentence", "split_sentences"]
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -42,18 +44,6 @@ _ABBREVIATIONS = frozenset(
         "approx",
         "est",
         "fig",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "u.s",
         "u.k",
         "a.m",
@@ -138,7 +128,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:end].lower().rstrip(".")
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return word in _ABBREVIATIONS or word in month_abbreviations() or (len(word) == 1 and word.isalpha())
 
 
 def split_sentences(text: str) -> list[Sentence]:
