@@ -16,11 +16,13 @@ from zjfacts.places import Places
 from zjfacts.query import Query, Term
 from zjfacts.records import Fact
 
-__all__ = ["EXACT", "MIN_COVERAGE", "RELATED", "FactTerms", "Judgement", "judge", "place_fit", "term_match"]
+__all__ = [
+    "ELSEWHERE", "EXACT", "MIN_COVERAGE", "RELATED", "FactTerms", "Judgement", "judge", "place_fit", "term_match",
+]  # fmt: skip
 
 # Fitted over all evaluation sets at once (README, "How lookup ranks"): the share of the
 # query's weight a fact must hold, once the named things agree.
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.7
 _AMOUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
@@ -51,6 +53,7 @@ class Judgement:
     sims: tuple[float, ...]  # how closely it holds each query term
     counts_asked: bool  # it counts what a "how many" question counts
     place: int  # EXACT, RELATED or ELSEWHERE
+    fields: tuple[tuple[str, ...], ...] = ()  # the columns holding each query term
 
 
 def term_match(term: Term, terms: frozenset[str]) -> float:
@@ -132,7 +135,8 @@ def judge(
     if coverage < MIN_COVERAGE:
         missing = [t.word for t, s in sorted(zip(query.terms, sims, strict=True), key=lambda p: -p[0].idf) if not s]
         reasons.append("it does not mention " + ", ".join(missing[:3]) if missing else "it holds too few of the words")
-    return Judgement(not reasons, coverage, tuple(reasons), sims, counts_asked, fit)
+    fields = tuple(tuple(name for name, held in terms.columns.items() if term_match(t, held)) for t in query.terms)
+    return Judgement(not reasons, coverage, tuple(reasons), sims, counts_asked, fit, fields)
 
 
 def subject_head(subject: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zjfacts.analyzer import Lexicon
+from zjfacts.answer import ELSEWHERE
 from zjfacts.index_build import RECORD_FIELDS
 from zjfacts.index_store import open_store
 from zjfacts.places import Places
@@ -162,10 +163,12 @@ class Index:
         return results
 
     def candidates(self, text: str, limit: int) -> list[Match]:
-        """The facts that rank best for a text, answering or not (for `check`, where a
-        statement may name several things for several facts)."""
-        query = self.analyse(text)
-        return [self._match(s, query, False) for s in self._scored(query, limit, None)[:limit]]
+        """The facts of the places a text names that rank best for it, whether or not they
+        answer it as a query (for `check`: a statement may name several things)."""
+        # A statement's unknown words weigh fully: "Shanghai's population" is not Zhejiang's.
+        query = analyse(text, self, unknown_weight=1.0)
+        scored = [s for s in self._scored(query, limit, None) if s.judgement.place != ELSEWHERE]
+        return [self._match(s, query, False) for s in scored[:limit]]
 
     def _match(self, s: Scored, query: Query, explain: bool) -> Match:
         why = _explain(s, query) if explain else ()
@@ -205,16 +208,16 @@ class Index:
 
 def _explain(s: Scored, query: Query) -> tuple[str, ...]:
     lines = []
-    for term, sim in zip(query.terms, s.judgement.sims, strict=True):
+    fields = s.judgement.fields or tuple(() for _ in query.terms)
+    for term, sim, where in zip(query.terms, s.judgement.sims, fields, strict=True):
+        head = f"{term.word} [idf {term.idf:.2f}]"
         if not term.known:
-            lines.append(f"{term.word}: not in the base (weighs less)")
-        elif sim == 1.0:
-            lines.append(f"{term.word}: found")
+            lines.append(f"{head}: not in the base (weighs less)")
         elif sim:
-            how = "a synonym" if sim == SYNONYM_SIM else f"a near spelling (~{sim:.2f})"
-            lines.append(f"{term.word}: found as {how}")
+            how = "" if sim == 1.0 else " as a synonym" if sim == SYNONYM_SIM else f" as a near spelling (~{sim:.2f})"
+            lines.append(f"{head}: found{how} in {', '.join(where)}")
         else:
-            lines.append(f"{term.word}: not in this fact")
+            lines.append(f"{head}: not in this fact")
     if query.places:
         lines.append(f"asks about: {', '.join(sorted(query.places))}")
     if query.counted_word:

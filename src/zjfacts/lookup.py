@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from zjfacts.errors import InputError, NotFoundError
+from zjfacts.errors import InputError, NotFoundError, ZjfactsError
 from zjfacts.facts import base_path
 from zjfacts.index import Index, Results, open_index
 from zjfacts.records import Fact, FactRow, Match, Source, SourceRow, VerdictRow
@@ -63,6 +63,31 @@ class Base:
             min_score=min_score,
             explain=explain,
         )
+
+    def mentions(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, int | None, str]]:
+        """Seed sentences (file, line, sentence) holding most of the query's known words, best
+        first: what the sources do say when no fact answers."""
+        import re
+
+        query = self.index.analyse(" ".join(words)[:MAX_QUERY_CHARS])
+        wanted = [t for t in query.terms if t.known]
+        if not wanted:
+            return []
+        found: list[tuple[float, str, str]] = []
+        for name in self.index.source_names():
+            try:
+                text = self.seeds.get(name).text
+            except ZjfactsError:
+                continue
+            sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 20]
+            for sentence, terms in zip(sentences, self.index.stems.many(sentences), strict=True):
+                held = set(terms)
+                weight = sum(t.idf for t in wanted if held.intersection(t.alts))
+                if weight:
+                    found.append((weight, name, sentence))
+        found.sort(key=lambda f: -f[0])
+        best = found[0][0] if found else 0.0
+        return [(n, self.seeds.line_of(n, s), s) for w, n, s in found[:limit] if w >= 0.5 * best]
 
     def highlighter(self, words: Sequence[str]) -> Callable[[str], bool]:
         """Tells whether a word of a claim matched the query (for the table's highlights)."""

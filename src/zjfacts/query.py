@@ -93,15 +93,16 @@ def _english(text: str, lex: Lexicon) -> str:
     return text
 
 
-def analyse(text: str, vocab: Vocabulary) -> Query:
-    """What a query asks, in index terms."""
+def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -> Query:
+    """What a query asks, in index terms. `unknown_weight`: how much a word the base does not
+    hold weighs, against a word in one fact (UNKNOWN_WEIGHT unless given)."""
     lex = vocab.lexicon
     english = _english(text, vocab.lexicon)
     words = [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(english.replace("-", " "))]
     words = list(dict.fromkeys(w for w in words if w not in lex.stopwords and (len(w) > 1 or w.isdigit())))
     stems = vocab.stems.many(words)
     n = max(1, vocab.n)
-    unknown_idf = UNKNOWN_WEIGHT * math.log(1 + (n + 0.5) / 0.5)
+    unknown_idf = (UNKNOWN_WEIGHT if unknown_weight is None else unknown_weight) * math.log(1 + (n + 0.5) / 0.5)
     reverse_phrases: dict[str, list[str]] = {}
     for phrase, target in lex.phrases.items():
         reverse_phrases.setdefault(target, []).append(phrase)
