@@ -71,22 +71,14 @@ def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -
         # Everyday verbs for what the sources say in their own words.
         ("shaoxing departments helping villages", "shaoxing-departments-target-villages"),
         ("greater lizu alliance projects carried out", "greater-lizu-alliance-projects"),
-        pytest.param(
-            "ex zhejiang governor",
-            "zhejiang-li-qiang-premier",
-            marks=pytest.mark.xfail(reason="misses under the FTS5 model; see issue 13 notes"),
-        ),
+        ("ex zhejiang governor", "zhejiang-li-qiang-premier"),
         ("yucun closed its cement plants", "yucun-mines-shut-down-2003"),
         # "How many" is not answered by a fact that states no amount, even in words.
         ("how many people live in hangzhou?", None),
         ("lizu how many people live there", "lizu-residents"),
         # Chinese goes through the glossary before phrases and question words are read.
         ("杭州 人口多少", None),
-        pytest.param(
-            "余村 游客 多少",
-            "yucun-visitors-2024",
-            marks=pytest.mark.xfail(reason="misses under the FTS5 model; see issue 13 notes"),
-        ),
+        ("余村 游客 多少", "yucun-visitors-2024"),
         ("丽水 农业产业链 从业人数", "lishui-agricultural-chain-workers"),
     ],
 )
@@ -136,11 +128,7 @@ def test_own_query_sets_meet_the_release_aims(name: str) -> None:
         ),
         ("badoujie gingko trees", "30,000-plus ancient ginkgo trees"),
         ("mountain escooter export", "mountain e-scooters"),
-        pytest.param(
-            "yucun first bed and breakfast",
-            "first B&B",
-            marks=pytest.mark.xfail(reason="misses under the FTS5 model; see issue 13 notes"),
-        ),
+        ("yucun first bed and breakfast", "first B&B"),
         ("villages greater yucun", "23 villages"),
         ("Lizu's incomes", "4.64 million"),
         ("lizu earnings", "4.64 million"),

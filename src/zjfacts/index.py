@@ -111,6 +111,21 @@ class Index:
             df = self._df[term] = int(row[0]) if row else 0
         return df
 
+    def subject_freq(self, term: str) -> int:
+        """Whether some fact's subject holds an index term (1) or none does (0)."""
+        key = "subject\0" + term
+        known = self._df.get(key)
+        if known is None:
+            if " " in term or not self.doc_freq(term):
+                known = 0
+            else:
+                row = self.conn.execute(
+                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1", ("{subject} : " + _quote_term(term),)
+                ).fetchone()
+                known = 1 if row else 0
+            self._df[key] = known
+        return known
+
     def word_list(self) -> list[str]:
         """The words of the facts as written (not stemmed), for typo correction."""
         if self._words is None:
@@ -204,6 +219,13 @@ class Index:
         if allowed is None:
             return list(range(self.n))
         return sorted(p for (p,) in self.conn.execute(allowed[0], allowed[1]))
+
+
+def _quote_term(term: str) -> str:
+    """An index term as an FTS5 string. A stem is tokenized again by FTS5, which keeps most
+    stems as they are; the few it shortens once more ("employe" -> "emploi") only make this
+    test answer "no"."""
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _explain(s: Scored, query: Query) -> tuple[str, ...]:

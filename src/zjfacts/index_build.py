@@ -44,7 +44,8 @@ def fact_fields(fact: Fact) -> tuple[str, ...]:
         fact.places[0] if fact.places else "",
         " ; ".join(fact.places[1:]),
         " ; ".join(fact.aliases),
-        " ; ".join((*fact.topics, fact.unit or "")),
+        # A figure the source states as a target or a forecast answers "target", "forecast".
+        " ; ".join((*fact.topics, fact.unit or "", "" if fact.status == "reported" else fact.status)),
         fact.claim,
         fact.quote,
         " ".join(_YEAR.findall(fact.as_of or "")),

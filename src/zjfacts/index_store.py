@@ -165,15 +165,23 @@ def _lexicon_data() -> dict[str, Any]:
 
 
 def _place_data() -> dict[str, dict[str, str]]:
+    """places.toml over gazetteer.toml (places the sources do not cover)."""
     from zjfacts._toml import loads
 
-    try:
-        data = loads(package_file("data/places.toml").read_text("utf-8"))
-    except FileNotFoundError:
-        return {"parents": {}, "aliases": {}}
-    except (OSError, ValueError) as e:
-        raise FactFileError("zjfacts/data/places.toml", None, f"cannot read the place table: {e}") from None
-    return {"parents": dict(data.get("parents", {})), "aliases": dict(data.get("aliases", {}))}
+    out: dict[str, dict[str, str]] = {"parents": {}, "aliases": {}}
+    for name in ("data/gazetteer.toml", "data/places.toml"):
+        try:
+            data = loads(package_file(name).read_text("utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as e:
+            raise FactFileError(f"zjfacts/{name}", None, f"cannot read the place table: {e}") from None
+        for table in ("parents", "aliases"):
+            value = data.get(table, {})
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise FactFileError(f"zjfacts/{name}", None, f"[{table}] must map names to names")
+            out[table].update(value)
+    return out
 
 
 def _content_digest(data: bytes) -> str:

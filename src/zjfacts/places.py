@@ -69,6 +69,10 @@ class Places:
         a, b = self.canonical(outer), self.canonical(inner)
         return a is not None and b is not None and (a == b or a in self.ancestors(b))
 
+    def related(self, a: str, b: str) -> bool:
+        """Whether one of two places contains the other."""
+        return self.contains(a, b) or self.contains(b, a)
+
     def named_in(self, text: str) -> list[str]:
         """Places a text names, longest name first ("greater yucun" is not "yucun"), each once."""
         if self._pattern is None:

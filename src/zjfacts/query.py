@@ -20,8 +20,10 @@ from zjfacts.stems import Stems
 __all__ = ["Query", "Term", "Vocabulary", "analyse"]
 
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
-UNKNOWN_WEIGHT = 0.5  # a word the base does not hold weighs half a rare word: less sure, no veto
+COMMON_SHARE = 0.2  # a synonym in more than this share of the facts is not used
+UNKNOWN_WEIGHT = 1.0  # a word the base does not hold weighs as a word found in one fact: less sure, no veto
 _WORD = re.compile(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)*")
+_QUESTION = re.compile(r"(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|do|does|did|can|has|have)\b")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 # "how many X", "number of X": X is what the answer counts.
 _COUNTING = re.compile(r"\b(?:how many|how much|number of|count of|amount of|多少)\s+((?:[a-z][\w'-]*\s*){1,4})")
@@ -38,6 +40,8 @@ class Vocabulary(Protocol):
     n: int
 
     def doc_freq(self, term: str) -> int: ...
+
+    def subject_freq(self, term: str) -> int: ...
 
     def word_list(self) -> Sequence[str]: ...
 
@@ -70,6 +74,7 @@ class Query:
     counted_word: str
     intents: set[str]
     place_pairs: tuple[str, ...] = ()  # a named place with the word before or after it
+    topic: str = ""  # the stem of what a keyword query asks about (see _topic)
 
     @property
     def weight(self) -> float:
@@ -138,13 +143,23 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
             if alts:
                 corrected.append(max(alts.items(), key=lambda kv: kv[1])[0])
         best = max(alts.values(), default=1.0)
-        for syn in vocab.synonyms.get(stem, ()) if df or alts else ():
+        for syn in vocab.synonyms.get(stem, ()):
             syn_stems = vocab.stems.of(syn)
-            if len(syn_stems) == 1 and syn_stems[0] not in alts and vocab.doc_freq(syn_stems[0]):
+            syn_df = vocab.doc_freq(syn_stems[0]) if len(syn_stems) == 1 else 0
+            # A synonym found in a large share of the base is no evidence, only noise (and
+            # the stemmer makes "villager" the "village" of every village fact).
+            if syn_df and syn_stems[0] not in alts and syn_df <= COMMON_SHARE * n:
                 alts[syn_stems[0]] = SYNONYM_SIM * best
                 match.append(_quote(syn))
         for phrase in reverse_phrases.get(word, ()):
-            match.append(_quote(phrase))  # "bnb" also matches the facts' "B&B"
+            # "percapita" (the phrase table's "per capita") matches the facts' words as a
+            # phrase: FTS5 holds "per" and "capita", not the joined form.
+            parts = vocab.stems.of(phrase)
+            part_dfs = [vocab.doc_freq(t) for t in parts]
+            if parts and all(part_dfs):
+                alts.setdefault(" ".join(parts), best)
+                match.append(_quote(phrase))
+                df = max(df, min(part_dfs))
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else unknown_idf
         terms.append(Term(word, stem, alts, tuple(dict.fromkeys(match)), idf))
     # Places are named on the words as corrected ("yucum" is Yucun).
@@ -153,7 +168,22 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
     counted, counted_word = _counted(english, vocab)
     asked = vocab.places.asked(named)
     pairs = _place_pairs(english, asked, lex.stopwords | vocab.places.designators())
-    return Query(text, terms, asked, years, counted, counted_word, lex.intent_of(text), pairs)
+    intents = lex.intent_of(text)
+    question = _QUESTION.match(english.strip())
+    topic = "" if counted or intents or question else _topic(terms, vocab)
+    return Query(text, terms, asked, years, counted, counted_word, intents, pairs, topic)
+
+
+def _topic(terms: list[Term], vocab: Vocabulary) -> str:
+    """What a query of keywords asks about: its last word that is no place, year or number
+    ("hangzhou population", "yiwu market annual turnover"). A question says it otherwise."""
+    for term in reversed(terms):
+        if term.word.isdigit() or vocab.places.canonical(term.word) or len(terms) < 2:
+            continue
+        # Only a thing the base has facts about (in some subject), or one it knows nothing
+        # of ("shaoxing gdp"), is asked for this way; an everyday word is not.
+        return term.stem if not term.known or vocab.subject_freq(term.stem) else ""
+    return ""
 
 
 def _place_pairs(english: str, asked: set[str], skip: frozenset[str]) -> tuple[str, ...]:
