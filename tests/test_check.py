@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from conftest import DATA, read_jsonl
 from zjfacts.evaluate import fold_quote
@@ -24,13 +28,13 @@ KNOWN_MISSES = {
 }
 
 
-def _case_param(case: dict) -> object:
+def _case_param(case: dict[str, Any]) -> object:
     marks = [pytest.mark.xfail(strict=True, reason="known miss")] if case["s"] in KNOWN_MISSES else []
     return pytest.param(case, marks=marks, id=case["s"][:60])
 
 
 @pytest.mark.parametrize("case", [_case_param(c) for c in CASES])
-def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+def test_statement_verdict_and_evidence(runner: CliRunner, app: Typer, case: dict[str, Any]) -> None:
     """The verdict is right and, for supported and contradicted, so is the first evidence fact."""
     result = runner.invoke(app, ["check", case["s"], "--format", "json"])
     assert result.exit_code == (1 if case["verdict"] == "contradicted" else 0), result.stderr
@@ -64,12 +68,12 @@ def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # typ
         ("Xi Jinping visited Lizu on 20 September 2023.", "supported"),
     ],
 )  # fmt: skip
-def test_dates_spelled_counts_and_what_is_counted(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+def test_dates_spelled_counts_and_what_is_counted(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] == verdict, out["reason"]
 
 
-def test_contradiction_says_what_the_source_says(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_contradiction_says_what_the_source_says(runner: CliRunner, app: Typer) -> None:
     """The issue's example: 5 million is contradicted by 4.64 million yuan, cited at 000:9."""
     result = runner.invoke(app, ["check", "Lizu village's collective income reached 5 million yuan in 2024."])
     assert result.exit_code == 1
@@ -94,7 +98,7 @@ def test_contradiction_says_what_the_source_says(runner, app) -> None:  # type: 
         ("Lizu is a lovely place.", "unverified"),
     ],
 )
-def test_rounding_hedges_dates_and_unknowns(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+def test_rounding_hedges_dates_and_unknowns(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
     """Rounding with a hedge, writers' number styles, bounds, dates; a known place is not enough."""
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] == verdict, out["reason"]
@@ -114,7 +118,7 @@ EXPECTED_DRAFT = [
 ]
 
 
-def test_draft_of_ten_sentences_gives_verdicts_and_positions(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_draft_of_ten_sentences_gives_verdicts_and_positions(runner: CliRunner, app: Typer) -> None:
     """A Markdown draft: each sentence with a figure, at its line and column; code and URLs skipped."""
     path = DATA / "drafts" / "ten.md"
     result = runner.invoke(app, ["check", "--file", str(path), "--format", "json"])
@@ -127,7 +131,7 @@ def test_draft_of_ten_sentences_gives_verdicts_and_positions(runner, app) -> Non
     assert len(lines) == 10
 
 
-def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_draft_from_stdin_and_strict(runner: CliRunner, app: Typer) -> None:
     """`--file -` reads stdin; --strict makes an unverified figure fail too."""
     text = "The Lizu village library holds 12,000 books.\n"
     assert runner.invoke(app, ["check", "--file", "-"], input=text).exit_code == 0
@@ -136,7 +140,7 @@ def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-un
     assert result.stdout.startswith("<stdin>:1:1: unverified")
 
 
-def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_empty_draft_has_nothing_to_contradict(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """An empty file checks clean: exit 0, an empty JSON array."""
     path = tmp_path / "empty.md"
     path.write_text("")
@@ -153,7 +157,9 @@ def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> N
         (lambda p: p.write_bytes(b"ok line\n\xff\xfe bad\n"), ":2: not UTF-8"),
     ],
 )
-def test_bad_draft_files_exit_2(runner, app, tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_draft_files_exit_2(
+    runner: CliRunner, app: Typer, tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
     """Binary, missing, folder, not UTF-8: one line naming the file, exit 2, no traceback."""
     path = tmp_path / "draft.md"
     make(path)
@@ -163,7 +169,7 @@ def test_bad_draft_files_exit_2(runner, app, tmp_path: Path, make, message: str)
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors(runner: CliRunner, app: Typer) -> None:
     """No statement and no file, or both: exit 2."""
     assert runner.invoke(app, ["check"]).exit_code == 2
     assert runner.invoke(app, ["check", "x 5", "--file", "-"]).exit_code == 2
@@ -177,17 +183,17 @@ def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
         "Pea Flower Country Kitchen in Lizu was jointly funded by thirty-four households in 2010.",
     ],
 )
-def test_a_true_count_does_not_carry_a_wrong_year(runner, app, statement: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_true_count_does_not_carry_a_wrong_year(runner: CliRunner, app: Typer, statement: str) -> None:
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] != "supported", out["reason"]
 
 
-def test_a_number_after_a_month_without_a_year_is_a_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_number_after_a_month_without_a_year_is_a_figure(runner: CliRunner, app: Typer) -> None:
     """ "In May 5 villages joined": 5 is a count, not the fifth of May."""
     out = json.loads(runner.invoke(app, ["check", "In May 5 villages joined the Greater Yucun.", "--json"]).stdout)
     assert out["reason"] != "no figure to check"
 
 
-def test_dates_are_said_as_dates(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_said_as_dates(runner: CliRunner, app: Typer) -> None:
     out = json.loads(runner.invoke(app, ["check", "Xi Jinping visited Lizu on September 2, 2023.", "--json"]).stdout)
     assert out["reason"].startswith("the source says 2023-09-20 (000_ba4d558163489fd9.txt:11), not 2023-09-02")

@@ -24,6 +24,7 @@ from zjfacts.facts import Fact
 from zjfacts.formatting import format_number
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity, find_quantities
+from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
 
 __all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
@@ -208,12 +209,14 @@ class _Checker:
         q = figure.quantity
         if fact.value is None or fact.unit is None:
             return False
-        if q.unit == "year" or fact.unit == "year":
-            return q.unit == fact.unit
-        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
-            return q.unit == fact.unit
+        # A rate is measured in its amount's unit: "yuan per share" is yuan.
+        unit = fact.unit.split(" per ")[0]
+        if q.unit == "year" or unit == "year":
+            return q.unit == unit
+        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == unit):
+            return q.unit == unit
         noun = self._noun_terms(q)
-        if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+        if unit in _CURRENCIES or unit in _MEASURES:
             return q.unit is None and not noun  # "income reached 66,000." names no unit
         if not noun:
             return True  # "employs 600": a count of the right subject will do
@@ -434,31 +437,3 @@ def check_draft(index: Index, text: str, line_of: Callable[[Fact], int | None] =
         verdict = check_statement(index, sentence.text, line_of)
         verdicts.append(replace(verdict, line=sentence.line, column=sentence.column))
     return verdicts
-
-
-def read_draft(path: str) -> tuple[str, str]:
-    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
-    file is missing, a folder, binary or not UTF-8."""
-    import sys
-    from pathlib import Path
-
-    from zjfacts.errors import InputError, read_bytes
-
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        name = path
-        data = read_bytes(
-            Path(path),
-            lambda msg: InputError(f"{path}: {msg}"),
-            missing="no such file",
-            directory="is a directory, not a draft",
-        )
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not a text draft")
-    try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text") from None

@@ -7,22 +7,32 @@ run, and evaluating them from strings cost more than the whole command line's pa
 """
 
 import contextlib
-import errno
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeAlias
+from typing import Annotated, Any, Optional
 
 import typer
 
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
 from zjfacts.formatting import Format
-
-if TYPE_CHECKING:
-    from zjfacts.index import Index
+from zjfacts.options import (
+    ChartOpt,
+    CheckFormat,
+    CiteFormat,
+    ExportFormat,
+    FactsOpt,
+    FormatOpt,
+    JsonOpt,
+    ListFormat,
+    NoCacheOpt,
+    PlaceOpt,
+    SourceOpt,
+    TopicOpt,
+    complete_ids,
+)
 
 _SETTINGS: dict[str, Any] = {
     "name": "zjfacts",
@@ -34,65 +44,6 @@ _SETTINGS: dict[str, Any] = {
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(**_SETTINGS)
-
-FactsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer reads the annotation at run time
-    typer.Option(
-        "--facts", envvar="ZJFACTS_FACTS", help="Fact base to read (default: the bundled one).", show_default=False
-    ),
-]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
-# Each command's choices of the one Format enum (Typer lists a subset's values in --help; to a
-# type checker each is simply Format, and _fmt() turns a choice into its Format).
-if TYPE_CHECKING:
-    ListFormat: TypeAlias = Format
-    CheckFormat: TypeAlias = Format
-    ExportFormat: TypeAlias = Format
-    CiteFormat: TypeAlias = Format
-else:
-    ListFormat = Format.subset(
-        "ListFormat", Format.table, Format.json, Format.jsonl, Format.csv, Format.tsv, Format.markdown
-    )
-    CheckFormat = Format.subset("CheckFormat", Format.table, Format.json, Format.lines)
-    ExportFormat = Format.subset("ExportFormat", Format.auto, Format.sqlite, Format.jsonl, Format.csv, Format.json)
-    CiteFormat = Format.subset("CiteFormat", Format.markdown, Format.csl_json)
-FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
-ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
-
-
-def _completions(names: Callable[["Index"], list[str]], incomplete: str) -> list[str]:
-    """Names from the base for shell completion; nothing when the base cannot be read."""
-    from zjfacts.lookup import open_base
-
-    try:
-        found = names(open_base().index)
-    except ZjfactsError:
-        return []
-    return [n for n in found if n.startswith(incomplete)]
-
-
-def _complete_sources(incomplete: str) -> list[str]:
-    """Seed file names for --source."""
-    return _completions(lambda index: index.source_names(), incomplete)
-
-
-def _complete_ids(incomplete: str) -> list[str]:
-    """Fact ids for `show` and `cite`."""
-    return _completions(lambda index: index.ids(), incomplete)
-
-
-SourceOpt = Annotated[
-    list[str],
-    typer.Option(
-        "--source",
-        "-s",
-        help="Only facts of this seed (file name or prefix, e.g. 000).",
-        autocompletion=_complete_sources,
-    ),
-]
-PlaceOpt = Annotated[list[str], typer.Option("--place", "-p", help="Only facts about this place.")]
-TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
 
 
 @contextlib.contextmanager
@@ -226,7 +177,7 @@ def show(
             metavar="ID",
             help="A fact id, as lookup and list print it.",
             show_default=False,
-            autocompletion=_complete_ids,
+            autocompletion=complete_ids,
         ),
     ],
     fmt: FormatOpt = ListFormat.table,
@@ -294,7 +245,7 @@ def sources(
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """The seed documents: title, publisher, date, and how many facts cite each.
+    """The seed documents: label (the title, or an editorial description), publisher, date, facts.
 
     Example:
 
@@ -311,7 +262,10 @@ def sources(
 @app.command()
 def validate(
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
+        bool, typer.Option("--coverage", help="Also list every number and sentence of the seeds no quote cites.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")
     ] = False,
     facts: FactsOpt = None,
 ) -> None:
@@ -324,13 +278,15 @@ def validate(
       zjfacts validate
 
       zjfacts validate --coverage --facts my-facts.toml
+
+      zjfacts validate --strict
     """
     from zjfacts.facts import base_path
     from zjfacts.formatting import clean
     from zjfacts.validate import validate as run
 
     with _reported():
-        report = run(base_path(facts), coverage=coverage)
+        report = run(base_path(facts), coverage=coverage, strict=strict)
     for line in report.lines():
         sys.stdout.write(clean(line) + "\n")
     for line in report.summary():
@@ -376,7 +332,7 @@ def check(
       cat draft.md | zjfacts check --file - --strict
     """
     from zjfacts import render
-    from zjfacts.lookup import check_rows, check_summary, open_base
+    from zjfacts.lookup import check_failed, check_rows, check_summary, open_base
 
     fmt = _fmt(fmt, as_json)
     with _reported():
@@ -385,8 +341,7 @@ def check(
         render.print_verdicts(rows, fmt, name=name)
     if name is not None:
         _err(check_summary(name, rows))
-    failing = {"contradicted", "unverified"} if strict else {"contradicted"}
-    raise typer.Exit(1 if any(r.verdict in failing for r in rows) else 0)
+    raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)
 
 
 @app.command()
@@ -435,10 +390,56 @@ def export(
 
 
 @app.command()
+def add(
+    document: Annotated[
+        Path, typer.Argument(metavar="DOCUMENT", help="A text, Markdown or HTML file.", show_default=False)
+    ],
+    title: Annotated[Optional[str], typer.Option("--title", help="The document's title.")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Who published it.")] = None,  # noqa: UP045
+    author: Annotated[Optional[str], typer.Option("--author", help="Who wrote it.")] = None,  # noqa: UP045
+    date: Annotated[Optional[str], typer.Option("--date", help="Its date, YYYY-MM-DD.")] = None,  # noqa: UP045
+    url: Annotated[Optional[str], typer.Option("--url", help="Where it was published.")] = None,  # noqa: UP045
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Print the drafts; change nothing.")] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Add a document to the base: copy it into the seeds, append its source and draft facts.
+
+    Each sentence that states a figure becomes at least one draft fact (value, unit, range,
+    status and date from the text, the sentence as its verbatim quote), marked `draft = true`
+    until you have read it against the document. Nothing above the appended part changes.
+
+    Examples:
+
+      zjfacts add report.html --facts my-facts.toml --dry-run
+
+      zjfacts add notes.md --facts my-facts.toml --publisher "Xinhua" --date 2026-03-01
+
+      zjfacts validate --strict --facts my-facts.toml
+    """
+    from zjfacts.add import add_document
+    from zjfacts.facts import base_path
+
+    meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
+    with _reported():
+        done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(done.appended.lstrip("\n"))
+        _err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
+    else:
+        for draft in done.drafts:
+            sys.stdout.write(draft.id + "\n")
+        _err(
+            f"added {done.seed} with {len(done.drafts)} draft facts; "
+            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
+        )
+    raise typer.Exit(0)
+
+
+@app.command()
 def cite(
     fact_ids: Annotated[
         list[str],
-        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=_complete_ids),
+        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=complete_ids),
     ],
     fmt: Annotated[
         CiteFormat, typer.Option("--format", "-f", help="markdown footnotes or CSL-JSON.", case_sensitive=False)
@@ -448,8 +449,9 @@ def cite(
 ) -> None:
     """Citations ready to paste: Markdown footnotes, or CSL-JSON for Zotero and pandoc.
 
-    Each footnote holds the claim, the quote, the source's title, publisher and date, and
-    seed-file:line; its label is the fact id.
+    Each footnote holds the claim, the quote, the source's author, label (its title, or an
+    editorial description in brackets), publisher and date, and seed-file:line; its label is
+    the fact id. CSL-JSON holds one reference per source document, each fact's line in `note`.
 
     Examples:
 
@@ -471,11 +473,7 @@ def cite(
                 sys.stdout.write(clean(markdown_footnote(row)) + "\n")
 
 
-def _interrupted(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(130)
-
-
-def _app_for(argv: list[str]) -> typer.Typer:
+def app_for(argv: list[str]) -> typer.Typer:
     """The app to run. Typer builds every command's parameters on each call; when the first
     word names a command, a group holding just that command parses and behaves the same and
     starts ~8 ms sooner. Help, completion and anything else get the whole app."""
@@ -490,45 +488,3 @@ def _app_for(argv: list[str]) -> typer.Typer:
             single.registered_commands = [info]
             return single
     return app
-
-
-# What writing to a full disk, past a size limit or to a failing device raises.
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT})
-
-
-def _cannot_write(e: OSError) -> int:
-    """The output could not be written: say so in one line; the command failed (exit 2)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(f"error: cannot write the output: {e.strerror or e}\n")
-    return 2
-
-
-def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
-    """Run `action`; return its exit code, and whether stdout can take no more (a closed
-    pipe, a full disk)."""
-    try:
-        action()
-    except SystemExit as e:
-        return e.code, False
-    except BrokenPipeError:
-        return 141, True
-    except OSError as e:
-        if e.errno not in _OUTPUT_ERRORS:
-            raise
-        return _cannot_write(e), True
-    return 0, False
-
-
-def main() -> None:
-    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
-    signal.signal(signal.SIGINT, _interrupted)
-    code, lost = _guarded(lambda: _app_for(sys.argv[1:])(prog_name="zjfacts"))
-    if not lost:
-        flushed, lost = _guarded(sys.stdout.flush)
-        code = flushed if lost else code
-    if lost:
-        # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
-        # tries to write the rest again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)

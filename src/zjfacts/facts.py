@@ -41,7 +41,7 @@ _LISTS = ("places", "topics", "aliases", "former_ids")
 _NUMBERS = ("value", "value_max")
 _FLAGS = ("doubtful", "draft")
 KNOWN_KEYS = frozenset((*_STRINGS, *_LISTS, *_NUMBERS, *_FLAGS))
-SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "label", "body", "skip"))
+SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "label", "note", "body", "skip"))
 TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
 ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
@@ -130,6 +130,27 @@ def _toml(text: str, path: Path, first_line: int) -> dict[str, Any]:
         raise FactFileError(path, line, f"TOML syntax error: {msg}", getattr(e, "colno", None)) from None
 
 
+_TABLE_HEADER = re.compile(rb"^[ \t]*\[(?!\[)[^\r\n]*\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+
+
+def _tables_after(data: bytes, start: int, facts: list[int]) -> tuple[bytes, list[bytes]]:
+    """`data` with each top-level table after `start` blanked (newlines kept), and those tables."""
+    regions: list[bytes] = []
+    pieces: list[bytes] = []
+    last = 0
+    for m in _TABLE_HEADER.finditer(data, start):
+        if m.start() < last:
+            continue
+        end = next((o for o in facts if o > m.start()), len(data))
+        regions.append(data[m.start() : end])
+        pieces += [data[last : m.start()], b"\n" * data.count(b"\n", m.start(), end)]
+        last = end
+    if not regions:
+        return data, regions
+    pieces.append(data[last:])
+    return b"".join(pieces), regions
+
+
 def _header_offsets(data: bytes) -> list[tuple[int, int]]:
     """(byte offset, 1-based line) of every [[facts]] header."""
     out: list[tuple[int, int]] = []
@@ -149,7 +170,15 @@ def read_header(path: Path, data: bytes | None = None) -> tuple[BaseHeader, byte
         data = data[3:]
     offsets = _header_offsets(data)
     head_end = offsets[0][0] if offsets else len(data)
-    doc = _toml(_decode(data[:head_end], path, 1), path, 1)
+    head = data[:head_end]
+    if offsets:
+        # Tables after the facts (a source `zjfacts add` appended) belong to the header; the
+        # facts are read with them blanked out, line numbers kept.
+        data, regions = _tables_after(data, head_end, [o for o, _ in offsets])
+        if regions:
+            head = b"\n".join([head, *regions])
+            offsets = _header_offsets(data)
+    doc = _toml(_decode(head, path, 1), path, 1)
     if not offsets and "facts" in doc:
         # Facts written inline (facts = [...]) or headers we cannot see: read it whole.
         offsets = []

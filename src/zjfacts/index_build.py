@@ -11,6 +11,7 @@ import marshal
 import re
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from zjfacts.analyzer import Lexicon
@@ -23,11 +24,9 @@ __all__ = ["COLUMNS", "RECORD_FIELDS", "SCHEMA", "build", "fact_fields", "record
 SCHEMA = 1  # bump when the tables change (the code fingerprint covers the rest)
 # The FTS5 columns, in order; ranking gives each its BM25F weight.
 COLUMNS = ("subject", "place", "places", "aliases", "topics", "claim", "quote", "as_of")
-# A fact as stored: marshal of these fields (built in and quick; no json on the lookup path).
-RECORD_FIELDS = (
-    "id", "claim", "subject", "source", "quote", "places", "topics", "aliases",
-    "value", "unit", "bound", "as_of", "note", "base_line", "value_max", "status", "doubtful", "draft", "former_ids",
-)  # fmt: skip
+# A fact as stored: marshal of its fields in this order (built in and quick; no json on the
+# lookup path). Taken from the record itself, so a new field is stored without another edit.
+RECORD_FIELDS = tuple(f.name for f in fields(Fact))
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _BATCH = 4096
 
@@ -166,5 +165,5 @@ def _doc_count(conn: sqlite3.Connection, term: str) -> int:
 
 def _source_state(header: BaseHeader, name: str) -> dict[str, Any]:
     s = header.sources.get(name) or Source(name)
-    fields = ("file", "title", "publisher", "author", "date", "url", "label")
+    fields = ("file", "title", "publisher", "author", "date", "url", "label", "note")
     return {name: getattr(s, name) for name in fields}
