@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer import Typer
 from typer.testing import CliRunner
 
 from conftest import write_base
@@ -94,12 +95,12 @@ def tiny(tmp_path: Path) -> Path:
     return write_base(tmp_path, BASE, {"s.txt": SEED})
 
 
-def _ids(runner: CliRunner, app: object, base: Path, *words: str) -> tuple[int, list[str]]:
-    result = runner.invoke(app, ["lookup", *words, "--json", "--facts", str(base)])  # type: ignore[arg-type]
+def _ids(runner: CliRunner, app: Typer, base: Path, *words: str) -> tuple[int, list[str]]:
+    result = runner.invoke(app, ["lookup", *words, "--json", "--facts", str(base)])
     return result.exit_code, [row["id"] for row in json.loads(result.stdout)]
 
 
-def test_a_child_place_is_not_its_parent(runner: CliRunner, app: object, tiny: Path) -> None:
+def test_a_child_place_is_not_its_parent(runner: CliRunner, app: Typer, tiny: Path) -> None:
     """Yucun's visitors answer for Yucun; Greater Yucun's do not, nor the reverse."""
     code, ids = _ids(runner, app, tiny, "how many tourists visited yucun in 2024")
     assert code == 0 and ids == ["yucun-visitors-2024"]
@@ -107,7 +108,7 @@ def test_a_child_place_is_not_its_parent(runner: CliRunner, app: object, tiny: P
     assert code == 0 and ids == ["greater-yucun-tourists-2024"]
 
 
-def test_how_many_prefers_the_figure_that_counts_it(runner: CliRunner, app: object, tiny: Path) -> None:
+def test_how_many_prefers_the_figure_that_counts_it(runner: CliRunner, app: Typer, tiny: Path) -> None:
     """Of one sentence's two figures, "how many chains" gets the count of chains."""
     code, ids = _ids(
         runner, app, tiny, "How many industrial chains in Shaoxing are worth more than 1 billion yuan each?"
@@ -115,20 +116,20 @@ def test_how_many_prefers_the_figure_that_counts_it(runner: CliRunner, app: obje
     assert code == 0 and ids[0] == "shaoxing-full-industrial-chains"
 
 
-def test_a_year_the_fact_does_not_hold_answers_nothing(runner: CliRunner, app: object, tiny: Path) -> None:
+def test_a_year_the_fact_does_not_hold_answers_nothing(runner: CliRunner, app: Typer, tiny: Path) -> None:
     """Yucun's 2024 visitors do not answer for 2020."""
     code, ids = _ids(runner, app, tiny, "yucun visitors 2020")
     assert code == 1 and ids == []
 
 
-def test_a_visit_is_not_a_count_of_tourists(runner: CliRunner, app: object, tiny: Path) -> None:
+def test_a_visit_is_not_a_count_of_tourists(runner: CliRunner, app: Typer, tiny: Path) -> None:
     """Lizu has no count of tourists: the inspection visit does not answer, and --explain
     says what was missing in the nearest fact."""
     code, ids = _ids(runner, app, tiny, "How many tourists visited Lizu village in 2024?")
     assert code == 1 and ids == []
     result = runner.invoke(
         app, ["lookup", "How many tourists visited Lizu in 2024?", "--explain", "--facts", str(tiny)]
-    )  # type: ignore[arg-type]
+    )
     assert result.exit_code == 1
     assert "Nothing answers this" in result.stdout and "does not answer: it is about" in result.stdout
 
