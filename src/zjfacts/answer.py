@@ -137,7 +137,7 @@ def judge(
             # The keyword asked about ("hangzhou population"): a fact about Hangzhou's
             # capital status does not answer it, however well the place matches.
             reasons.append(f"it does not give the {term.word} asked")
-        elif term.alts.get(term.stem) == 1.0 and (term.stem in measures or term.stem in names):
+        elif term.alts.get(term.stem) == 1.0 and (term.stem in names):
             reasons.append(f"it does not mention {term.word}")
     if coverage < MIN_COVERAGE:
         missing = [t.word for t, s in sorted(zip(query.terms, sims, strict=True), key=lambda p: -p[0].idf) if not s]

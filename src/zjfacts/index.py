@@ -69,6 +69,7 @@ class Index:
         self.stems = Stems()
         self._df: dict[str, int] = {}
         self._words: list[str] | None = None
+        self._word_set: frozenset[str] | None = None
         self._place_terms: frozenset[str] | None = None
 
     # -- facts -------------------------------------------------------------------------
@@ -131,6 +132,12 @@ class Index:
         if self._words is None:
             self._words = [t for (t,) in self.conn.execute("SELECT term FROM word_list") if t.isalpha()]
         return self._words
+
+    def holds_word(self, word: str) -> bool:
+        """Whether the facts write this word (as written, not stemmed)."""
+        if self._word_set is None:
+            self._word_set = frozenset(self.word_list())
+        return word in self._word_set
 
     def is_place(self, term: str) -> bool:
         """Whether an analyser term (`lexicon.terms`) is a word of a place name (Lizu, Yiwu).

@@ -20,6 +20,7 @@ from zjfacts.stems import Stems
 __all__ = ["Query", "Term", "Vocabulary", "analyse"]
 
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
+SPLIT_SIM = 0.9  # an unknown word that is two known words run together
 COMMON_SHARE = 0.2  # a synonym in more than this share of the facts is not used
 UNKNOWN_WEIGHT = 1.0  # a word the base does not hold weighs as a word found in one fact: less sure, no veto
 _WORD = re.compile(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)*")
@@ -44,6 +45,8 @@ class Vocabulary(Protocol):
     def subject_freq(self, term: str) -> int: ...
 
     def word_list(self) -> Sequence[str]: ...
+
+    def holds_word(self, word: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +138,12 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
             match.append(_quote(word))
         elif word.isalpha() and word.isascii():
             for near, sim in _corrections(word, vocab):
-                near_stem = vocab.stems.of(near)
-                if len(near_stem) == 1 and near_stem[0] not in alts:
-                    alts[near_stem[0]] = sim
+                near_stems = vocab.stems.of(near)
+                key = " ".join(near_stems)
+                if near_stems and key not in alts:
+                    alts[key] = sim
                     match.append(_quote(near))
-                    df = max(df, vocab.doc_freq(near_stem[0]))
+                    df = max(df, min(vocab.doc_freq(t) for t in near_stems))
             if alts:
                 corrected.append(max(alts.items(), key=lambda kv: kv[1])[0])
         best = max(alts.values(), default=1.0)
@@ -203,7 +207,13 @@ def _place_pairs(english: str, asked: set[str], skip: frozenset[str]) -> tuple[s
 
 
 def _corrections(word: str, vocab: Vocabulary) -> list[tuple[str, float]]:
+    """Near spellings of an unknown word, and two known words it runs together
+    ("watertown" -> "water town")."""
     out = []
+    words = vocab.word_list()
+    for cut in range(3, len(word) - 2):
+        if vocab.holds_word(word[:cut]) and vocab.holds_word(word[cut:]):
+            out.append((f"{word[:cut]} {word[cut:]}", SPLIT_SIM))
     for near, sim in near_words(word, vocab.word_list()):
         if sim < SYNONYM_SIM and vocab.places.canonical(near) and common_prefix(word, near) < 3:
             continue  # two edits from a place name, and not even its start: another place
