@@ -210,7 +210,6 @@ def _corrections(word: str, vocab: Vocabulary) -> list[tuple[str, float]]:
     """Near spellings of an unknown word, and two known words it runs together
     ("watertown" -> "water town")."""
     out = []
-    words = vocab.word_list()
     for cut in range(3, len(word) - 2):
         if vocab.holds_word(word[:cut]) and vocab.holds_word(word[cut:]):
             out.append((f"{word[:cut]} {word[cut:]}", SPLIT_SIM))
