@@ -101,7 +101,6 @@ def build(
     meta = _meta(conn, header, lexicon_data, places, units, n)
     meta["sources"] = [_source_state(header, name) for name in cited]
     conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [(k, marshal.dumps(v)) for k, v in meta.items()])
-    conn.execute("INSERT INTO text(text) VALUES ('optimize')")
     conn.execute("COMMIT")
 
 
