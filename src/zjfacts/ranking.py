@@ -71,20 +71,15 @@ def candidates(
 
 
 def fact_terms(stems: Stems, facts: Sequence[Fact]) -> list[FactTerms]:
-    """The terms of each fact's columns, made by the index's tokenizer."""
-    texts: list[str] = []
-    for fact in facts:
-        texts.extend(fact_fields(fact))
-        texts.append(fact.unit or "")
-        texts.append(subject_head(fact.subject))
-    found = stems.many(texts)
-    width = len(COLUMNS) + 2
+    """The terms of each fact's columns, made by the index's tokenizer (one row per fact)."""
+    rows = [
+        (*fact_fields(fact), fact.unit or "", subject_head(fact.subject), _PARENTHESIS.sub(" ", fact.subject))
+        for fact in facts
+    ]
     out = []
-    for i in range(len(facts)):
-        row = found[i * width : (i + 1) * width]
-        columns = {name: frozenset(terms) for name, terms in zip(COLUMNS, row, strict=False)}
-        subject = frozenset(stems.of(_PARENTHESIS.sub(" ", facts[i].subject)))
-        out.append(FactTerms(columns, frozenset(row[-2]) | frozenset(row[-1]), subject))
+    for found in stems.rows(rows):
+        columns = {name: frozenset(terms) for name, terms in zip(COLUMNS, found, strict=False)}
+        out.append(FactTerms(columns, frozenset(found[-3]) | frozenset(found[-2]), frozenset(found[-1])))
     return out
 
 

@@ -11,39 +11,51 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-__all__ = ["TOKENIZER", "Stems"]
+__all__ = ["TOKENIZER", "WIDTH", "Stems"]
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
+WIDTH = 12  # texts tokenized per row: one row holds all the fields of a fact
+_COLUMNS = ", ".join(f"c{i}" for i in range(WIDTH))
+_INSERT = f"INSERT INTO t(rowid, {_COLUMNS}) VALUES ({', '.join('?' * (WIDTH + 1))})"
 
 
 class Stems:
-    """Texts -> their terms in order; one in-memory FTS5 table, refilled for every call."""
+    """Texts -> their terms in order, through an in-memory FTS5 table refilled for each call."""
 
     __slots__ = ("_conn", "_memo")
 
     def __init__(self) -> None:
         self._conn = sqlite3.connect(":memory:", isolation_level=None)
-        self._conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENIZER}')")
+        self._conn.execute(f"CREATE VIRTUAL TABLE t USING fts5({_COLUMNS}, tokenize='{TOKENIZER}')")
         self._conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
         self._memo: dict[str, tuple[str, ...]] = {}
 
+    def rows(self, rows: Sequence[Sequence[str]]) -> list[list[tuple[str, ...]]]:
+        """The terms of each text of each row (up to WIDTH texts a row), in order."""
+        conn = self._conn
+        conn.execute("DELETE FROM t")
+        padded = [(i, *row, *("",) * (WIDTH - len(row))) for i, row in enumerate(rows)]
+        conn.executemany(_INSERT, padded)
+        found: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        for doc, col, term, offset in conn.execute("SELECT doc, col, term, offset FROM v"):
+            found.setdefault((doc, int(col[1:])), []).append((offset, term))
+        return [
+            [tuple(term for _, term in sorted(found.get((i, c), ()))) for c in range(len(row))]
+            for i, row in enumerate(rows)
+        ]
+
     def many(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
-        """The terms of each text, in the order they occur."""
-        out: list[tuple[str, ...] | None] = [self._memo.get(t) for t in texts]
-        todo = {t for t, known in zip(texts, out, strict=True) if known is None}
-        if todo:
-            order = sorted(todo)
-            conn = self._conn
-            conn.execute("DELETE FROM t")
-            conn.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", enumerate(order))
-            found: dict[int, list[tuple[int, str]]] = {}
-            for doc, term, offset in conn.execute("SELECT doc, term, offset FROM v"):
-                found.setdefault(doc, []).append((offset, term))
-            fresh = {text: tuple(term for _, term in sorted(found.get(i, ()))) for i, text in enumerate(order)}
-            if len(self._memo) < 50_000:  # bounded: a stream of unique texts cannot grow it forever
-                self._memo.update(fresh)
-            out = [fresh.get(t) if known is None else known for t, known in zip(texts, out, strict=True)]
-        return [terms or () for terms in out]
+        """The terms of each text, in the order they occur (short texts are remembered)."""
+        todo = sorted({t for t in texts if t not in self._memo})
+        fresh: dict[str, tuple[str, ...]] = {}
+        for start in range(0, len(todo), WIDTH * 64):
+            part = todo[start : start + WIDTH * 64]
+            rows = [part[i : i + WIDTH] for i in range(0, len(part), WIDTH)]
+            for row, terms in zip(rows, self.rows(rows), strict=True):
+                fresh.update(zip(row, terms, strict=True))
+        if len(self._memo) < 50_000:  # bounded: a stream of unique texts cannot grow it forever
+            self._memo.update((t, v) for t, v in fresh.items() if len(t) <= 200)
+        return [self._memo[t] if t in self._memo else fresh[t] for t in texts]
 
     def of(self, text: str) -> tuple[str, ...]:
         """The terms of one text."""
