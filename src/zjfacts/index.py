@@ -67,6 +67,7 @@ class Index:
         self.person_topics = frozenset(meta["person_topics"])
         self.places = Places(meta["places"]["parents"], meta["places"]["aliases"])
         self.stems = Stems()
+        self.stems.preload(meta["word_stems"])
         self._df: dict[str, int] = {}
         self._words: list[str] | None = None
         self._word_set: frozenset[str] | None = None

@@ -145,7 +145,13 @@ def _meta(
         for term in {t for w in group for t in stems.of(w)}:
             synonyms.setdefault(term, [])
             synonyms[term] = sorted(set(synonyms[term]) | set(group))
+    # The terms of every word and phrase of the word tables, so that a lookup need not ask
+    # the tokenizer for them again.
+    listed = {w.casefold() for words in lexicon_data.get("synonyms", {}).values() for w in words}
+    listed |= set(lexicon.phrases)
+    word_stems = {w: stems.of(w) for w in sorted(listed)}
     return {
+        "word_stems": word_stems,
         "n": n,
         "seeds_dir": str(header.seeds_dir),
         "path": str(header.path),

@@ -16,12 +16,14 @@ from zjfacts.errors import FactFileError
 __all__ = ["Places", "load_places"]
 
 _WHERE = "zjfacts/data/places.toml"
+_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+LONGEST = 5  # words in the longest place name looked for
 
 
 class Places:
     """Child -> parent, alias -> canonical name; names compared case-folded."""
 
-    __slots__ = ("_aliases", "_canonical", "_parent", "_pattern")
+    __slots__ = ("_aliases", "_canonical", "_parent")
 
     def __init__(self, parents: dict[str, str], aliases: dict[str, str]) -> None:
         self._aliases = dict(aliases)
@@ -29,10 +31,9 @@ class Places:
         names = {n.casefold(): n for pair in parents.items() for n in pair}
         for name in aliases.values():
             names.setdefault(name.casefold(), name)
-        self._canonical = {key: name for key, name in names.items()}
+        self._canonical = {_key(key): name for key, name in names.items()}
         for alias, name in aliases.items():
-            self._canonical[alias.casefold()] = self._canonical.get(name.casefold(), name)
-        self._pattern: re.Pattern[str] | None = None
+            self._canonical[_key(alias)] = self._canonical.get(_key(name), name)
 
     def names(self) -> list[str]:
         """Every place's own name."""
@@ -74,12 +75,20 @@ class Places:
         return self.contains(a, b) or self.contains(b, a)
 
     def named_in(self, text: str) -> list[str]:
-        """Places a text names, longest name first ("greater yucun" is not "yucun"), each once."""
-        if self._pattern is None:
-            keys = sorted(self._canonical, key=len, reverse=True)
-            alternation = "|".join(re.escape(k) for k in keys) or "(?!)"
-            self._pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
-        found = (self._canonical[m.group()] for m in self._pattern.finditer(" ".join(text.split()).casefold()))
+        """Places a text names, longest name first ("greater yucun" is not "yucun"), each once.
+        Runs of up to LONGEST words are looked up; no pattern to compile on every start."""
+        words = _WORDS.findall(text.casefold())
+        found: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(LONGEST, len(words) - i), 0, -1):
+                name = self._canonical.get(" ".join(words[i : i + size]))
+                if name is not None:
+                    found.append(name)
+                    i += size
+                    break
+            else:
+                i += 1
         return list(dict.fromkeys(found))
 
     def asked(self, named: Iterable[str]) -> set[str]:
@@ -87,6 +96,10 @@ class Places:
         named one only says where that one is ("anji yucun" asks about Yucun)."""
         names = set(named)
         return {p for p in names if not any(q != p and self.contains(p, q) for q in names)}
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def load_places(raw: bytes | None = None) -> Places:

@@ -57,6 +57,10 @@ class Stems:
             self._memo.update((t, v) for t, v in fresh.items() if len(t) <= 200)
         return [self._memo[t] if t in self._memo else fresh[t] for t in texts]
 
+    def preload(self, known: dict[str, tuple[str, ...]]) -> None:
+        """Terms made earlier by the same tokenizer (the index stores its word tables')."""
+        self._memo.update(known)
+
     def of(self, text: str) -> tuple[str, ...]:
         """The terms of one text."""
         return self.many([text])[0]
