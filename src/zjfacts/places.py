@@ -16,7 +16,7 @@ from zjfacts.errors import FactFileError
 __all__ = ["Places", "load_places"]
 
 _WHERE = "zjfacts/data/places.toml"
-_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_WORDS = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # "yucun's" is yucun; "sub-district" one word
 LONGEST = 5  # words in the longest place name looked for
 
 
@@ -52,7 +52,7 @@ class Places:
 
     def canonical(self, name: str) -> str | None:
         """The table's name of a place ("lizu village" -> "Lizu"), or None for no place."""
-        return self._canonical.get(" ".join(name.split()).casefold())
+        return self._canonical.get(_key(name))
 
     def ancestors(self, name: str) -> list[str]:
         """The places that contain this one, nearest first (Yucun -> Greater Yucun, ...)."""
@@ -99,7 +99,8 @@ class Places:
 
 
 def _key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A name as named_in reads it: its words, case-folded ("Xi'an" -> "xi an")."""
+    return " ".join(_WORDS.findall(name.casefold()))
 
 
 def load_places(raw: bytes | None = None) -> Places:
