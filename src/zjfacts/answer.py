@@ -10,7 +10,6 @@ they never decide.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from zjfacts.places import Places
 from zjfacts.query import Query, Term
@@ -28,32 +27,38 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
-@dataclass(frozen=True, slots=True)
 class FactTerms:
     """A candidate fact's terms by column, all together, its subject's (without its
     parenthesis), and what it counts (its unit and the head of its subject: "Digang fish
     farm employees" counts employees)."""
 
-    columns: dict[str, frozenset[str]]
-    counts: frozenset[str]
-    subject: frozenset[str]
-    all: frozenset[str] = field(init=False)
+    __slots__ = ("all", "columns", "counts", "subject")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "all", frozenset().union(*self.columns.values()))
+    def __init__(self, columns: dict[str, frozenset[str]], counts: frozenset[str], subject: frozenset[str]) -> None:
+        self.columns, self.counts, self.subject = columns, counts, subject
+        self.all: frozenset[str] = frozenset().union(*columns.values())
 
 
-@dataclass(frozen=True, slots=True)
 class Judgement:
-    """Whether a fact answers, how much of the query it holds, and what disagreed."""
+    """Whether a fact answers, how much of the query it holds (coverage), how closely it
+    holds each query term (sims) and in which columns (fields), whether it counts what a
+    "how many" question counts, how its place fits (EXACT, RELATED, ELSEWHERE), and what
+    disagreed (reasons)."""
 
-    answers: bool
-    coverage: float
-    reasons: tuple[str, ...]
-    sims: tuple[float, ...]  # how closely it holds each query term
-    counts_asked: bool  # it counts what a "how many" question counts
-    place: int  # EXACT, RELATED or ELSEWHERE
-    fields: tuple[tuple[str, ...], ...] = ()  # the columns holding each query term
+    __slots__ = ("answers", "counts_asked", "coverage", "fields", "place", "reasons", "sims")
+
+    def __init__(
+        self,
+        answers: bool,
+        coverage: float,
+        reasons: tuple[str, ...],
+        sims: tuple[float, ...],
+        counts_asked: bool,
+        place: int,
+        fields: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        self.answers, self.coverage, self.reasons, self.sims = answers, coverage, reasons, sims
+        self.counts_asked, self.place, self.fields = counts_asked, place, fields
 
 
 def term_match(term: Term, terms: frozenset[str]) -> float:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from zjfacts.answer import EXACT, FactTerms, Judgement, judge, subject_head
 from zjfacts.index_build import COLUMNS, fact_fields
@@ -34,15 +33,16 @@ BONUS = {"in_subject": 0.2, "subject": 0.3, "place": 0.1, "counted": 0.4, "unit"
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
-@dataclass(frozen=True, slots=True)
 class Scored:
-    """A candidate with its score (0-100) and the judgement on whether it answers."""
+    """A candidate with its score (0-100), the judgement on whether it answers, and the
+    features the score is made of (see combine)."""
 
-    fact: Fact
-    position: int
-    score: float
-    judgement: Judgement
-    features: dict[str, float]  # what the score is made of (see combine)
+    __slots__ = ("fact", "features", "judgement", "position", "score")
+
+    def __init__(
+        self, fact: Fact, position: int, score: float, judgement: Judgement, features: dict[str, float]
+    ) -> None:
+        self.fact, self.position, self.score, self.judgement, self.features = fact, position, score, judgement, features
 
 
 def _expression(query: Query, join: str) -> str:
@@ -77,9 +77,9 @@ def fact_terms(stems: Stems, facts: Sequence[Fact]) -> list[FactTerms]:
         for fact in facts
     ]
     out = []
-    for found in stems.rows(rows):
-        columns = {name: frozenset(terms) for name, terms in zip(COLUMNS, found, strict=False)}
-        out.append(FactTerms(columns, frozenset(found[-3]) | frozenset(found[-2]), frozenset(found[-1])))
+    for found in stems.sets(rows):
+        columns = dict(zip(COLUMNS, found, strict=False))
+        out.append(FactTerms(columns, found[-3] | found[-2], found[-1]))
     return out
 
 
