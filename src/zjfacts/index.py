@@ -9,6 +9,7 @@ does, the results still carry the nearest facts and why each one does not answer
 from __future__ import annotations
 
 import marshal
+import math
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from zjfacts.index_build import RECORD_FIELDS
 from zjfacts.index_store import open_store
 from zjfacts.places import Places
 from zjfacts.query import SYNONYM_SIM, Query, analyse
-from zjfacts.ranking import CANDIDATES, Scored, answering, candidates, score
+from zjfacts.ranking import CANDIDATES, RARE_SHARE, Scored, answering, candidates, score
 from zjfacts.records import Fact, Match, Source
 from zjfacts.stems import Stems
 
@@ -158,7 +159,9 @@ class Index:
 
     # -- search --------------------------------------------------------------------------
     def _scored(self, query: Query, limit: int, allowed: tuple[str, list[str]] | None) -> list[Scored]:
-        hits = candidates(self.conn, query, limit, allowed)
+        rare = max(3.0, RARE_SHARE * self.n)
+        rare_idf = math.log(1 + (self.n - rare + 0.5) / (rare + 0.5))
+        hits = candidates(self.conn, query, limit, allowed, rare_idf)
         facts = self.facts([p for p, _ in hits])
         return score(query, hits, facts, self.stems, self.places, self.measures, self.person_topics)
 
