@@ -12,7 +12,7 @@ import marshal
 import math
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +77,17 @@ class Index:
     # -- facts -------------------------------------------------------------------------
     def facts(self, positions: Sequence[int]) -> list[Fact]:
         """The facts at these positions, in that order."""
-        if not positions:
-            return []
-        marks = ",".join("?" * len(positions))
-        rows = dict(self.conn.execute(f"SELECT rowid, record FROM facts WHERE rowid IN ({marks})", list(positions)))
-        return [Fact(**dict(zip(RECORD_FIELDS, marshal.loads(rows[p]), strict=True))) for p in positions]
+        rows: dict[int, bytes] = {}
+        for start in range(0, len(positions), 10_000):  # SQLite takes so many parameters at once
+            part = list(positions[start : start + 10_000])
+            marks = ",".join("?" * len(part))
+            rows.update(self.conn.execute(f"SELECT rowid, record FROM facts WHERE rowid IN ({marks})", part))
+        return [_fact(rows[p]) for p in positions]
+
+    def all_facts(self) -> Iterator[Fact]:
+        """Every fact in base order, read as a stream."""
+        for (record,) in self.conn.execute("SELECT record FROM facts ORDER BY rowid"):
+            yield _fact(record)
 
     def fact(self, position: int) -> Fact:
         return self.facts([position])[0]
@@ -230,6 +236,10 @@ class Index:
         if allowed is None:
             return list(range(self.n))
         return sorted(p for (p,) in self.conn.execute(allowed[0], allowed[1]))
+
+
+def _fact(record: bytes) -> Fact:
+    return Fact(**dict(zip(RECORD_FIELDS, marshal.loads(record), strict=True)))
 
 
 def _quote_term(term: str) -> str:

@@ -101,7 +101,9 @@ class Base:
     def listing(
         self, sources: Sequence[str] = (), places: Sequence[str] = (), topics: Sequence[str] = ()
     ) -> list[Fact]:
-        return [self.index.fact(i) for i in self.index.filtered(sources, places, topics)]
+        if not (sources or places or topics):
+            return list(self.index.all_facts())
+        return self.index.facts(self.index.filtered(sources, places, topics))
 
     def position(self, fact_id: str) -> int:
         """Where a fact is, by its id or by a former id it was merged from; NotFoundError
@@ -122,8 +124,8 @@ class Base:
     def _former_position(self, fact_id: str) -> int | None:
         """The fact that lists `fact_id` among its former ids. Read only for an id that is not
         live, so a plain `show` never decodes the whole base."""
-        for position in range(self.index.n):
-            if fact_id in self.index.fact(position).former_ids:
+        for position, fact in enumerate(self.index.all_facts()):
+            if fact_id in fact.former_ids:
                 return position
         return None
 
