@@ -82,11 +82,7 @@ def test_things_the_base_does_not_know_answer_nothing(runner: CliRunner, app: Ty
         ("digang visitor numbers", None),
         ("yucun visitors", "yucun-visitors-2024"),
         # ...but a word in half the base ("village") is part of names, not a measure.
-        pytest.param(
-            "Yucun village visitors 2024",
-            "yucun-visitors-2024",
-            marks=pytest.mark.xfail(reason="misses under the FTS5 model; see issue 13 notes"),
-        ),
+        ("Yucun village visitors 2024", "yucun-visitors-2024"),
         # A place name two edits away from a known one, sharing not even its start, is
         # another place; one edit away it is a typo.
         ("guangzhou tourism", None),

@@ -178,23 +178,25 @@ def answering(scored: Sequence[Scored]) -> list[Scored]:
 
 
 def _names(query: Query, facts: Sequence[Fact], places: Places) -> frozenset[str]:
-    """The query's terms that the candidates write as names: capitalised inside a sentence
-    more often than not (Alibaba, Rongqi, Jin). Place names are left to the place table."""
+    """The query's terms that the candidates write as names: capitalised inside a sentence,
+    and never in lower case (Alibaba, Rongqi, Jin; not the "Area" of "Badoujie Scenic Area",
+    which is an area elsewhere). Place names are left to the place table."""
     text = "\n".join(f"{fact.subject}\n{fact.claim}" for fact in facts)
     out = set()
     for term in query.terms:
         word = term.word
         if len(word) <= 2 or not word.isalpha() or places.canonical(word):
             continue
-        votes = 0
+        capitalised = False
         for m in re.finditer(rf"(?<![\w'])({re.escape(word)})(?![\w'])", text, re.IGNORECASE):
             found, before = m.group(1), text[max(0, m.start() - 2) : m.start()]
-            if found[0].isupper() and before not in ("", "\n") and not before.startswith((".", "!", "?", ":")):
-                votes += 2  # capitalised where a sentence does not start
-            elif found[0].islower():
-                votes -= 1
-        if votes > 0:
-            out.add(term.stem)
+            if found[0].islower():
+                break
+            if before not in ("", "\n") and not before.startswith((".", "!", "?", ":")):
+                capitalised = True  # where a sentence does not start
+        else:
+            if capitalised:
+                out.add(term.stem)
     return frozenset(out)
 
 
