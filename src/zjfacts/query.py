@@ -21,7 +21,9 @@ __all__ = ["Query", "Term", "Vocabulary", "analyse"]
 SYNONYM_SIM = 0.8  # a synonym counts a little less than the word itself
 SPLIT_SIM = 0.9  # an unknown word that is two known words run together
 COMMON_SHARE = 0.2  # a synonym in more than this share of the facts is not used
-UNKNOWN_WEIGHT = 1.0  # a word the base does not hold weighs as a word found in one fact: less sure, no veto
+# A word the base does not hold weighs as a word found in no fact (fitted: 1.0 against 0.5
+# and 0.75): it lowers coverage, it never decides alone.
+UNKNOWN_WEIGHT = 1.0
 _WORD = re.compile(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)*")
 _QUESTION = re.compile(r"(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|do|does|did|can|has|have)\b")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
