@@ -259,7 +259,7 @@ class _Checker:
         """Facts ranked by how well they match the statement with this figure taken out."""
         q = figure.quantity
         text = self.statement[: q.start] + " " + self.statement[q.end :]
-        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
+        return list(self.index.candidates(text, CANDIDATES))
 
 
 def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
