@@ -76,6 +76,7 @@ COMMANDS = [
     ["lookup", "alpha", "tea", "--chart"],
     ["lookup", "alpha", "tea", "--cite"],
     ["lookup", "alpha", "tea", "--explain"],
+    ["lookup", "alpha", "village", "population", "morf"],  # nothing answers: the nearest facts and seed sentences
     ["show", "alpha-tea-income-2024"],
     ["show", "alpha-tea-income-2024", "--format", "json"],
     ["cite", "alpha-tea-income-2024"],

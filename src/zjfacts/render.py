@@ -324,15 +324,15 @@ def print_near(
     out.print(Text("Nothing answers this. Nearest facts (not answers):", style="bold"))
     for row in rows:
         where = f"{row.fact.source}:{row.line}" if row.line else row.fact.source
-        out.print(Text(f"  - {row.fact.claim} ({where})", style="dim"))
+        out.print(Text(clean(f"  - {row.fact.claim} ({where})"), style="dim"))
         for line in row.explain or ():
             if explain or line.startswith("does not answer"):
-                out.print(Text(f"      {line}", style="dim"))
+                out.print(Text(clean(f"      {line}"), style="dim"))
     if mentions:
         out.print(Text("Seed sentences with these words (not answers):", style="bold"))
         for name, at, sentence in mentions:
             place = f"{name}:{at}" if at else name
-            out.print(Text(f"  - {sentence} ({place})", style="dim"))
+            out.print(Text(clean(f"  - {sentence} ({place})"), style="dim"))
 
 
 def print_chart(rows: Sequence[FactRow], out: IO[str] | None = None) -> None:
