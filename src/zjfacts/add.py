@@ -131,8 +131,12 @@ def _dateline(text: str) -> str | None:
 
 
 def _toml_string(text: str) -> str:
-    # JSON's string escapes (\" \\ \n \uXXXX) are all valid in a TOML basic string.
-    return json.dumps(text, ensure_ascii=False)
+    # JSON's string escapes (\" \\ \n \uXXXX) are all valid in a TOML basic string; C1 and
+    # bidi characters are escaped too (sanitizer.json_text), so neither facts.toml nor the
+    # dry run shown on a terminal carries them raw.
+    from zjfacts.sanitizer import json_text
+
+    return json_text(json.dumps(text, ensure_ascii=False))
 
 
 def _toml_number(value: float) -> str:
