@@ -132,6 +132,9 @@ def test_a_visit_is_not_a_count_of_tourists(runner: CliRunner, app: Typer, tiny:
     )
     assert result.exit_code == 1
     assert "Nothing answers this" in result.stdout and "does not answer: it is about" in result.stdout
+    # ...and the seed sentences that hold the words, cited file:line, marked as no answers.
+    assert "Seed sentences with these words (not answers):" in result.stdout
+    assert "Xi Jinping inspected Lizu in 2023. (s.txt:5)" in result.stdout
 
 
 def test_a_word_the_base_lacks_lowers_coverage(tiny: Path) -> None:
