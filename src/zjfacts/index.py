@@ -135,6 +135,23 @@ class Index:
             self._df[key] = known
         return known
 
+    def content_freq(self, term: str) -> int:
+        """Whether some fact names an index term as what it is about (1: its subject, places or
+        topics hold it) or only in running text or aliases (0: "came", "take", "living")."""
+        key = "content\0" + term
+        known = self._df.get(key)
+        if known is None:
+            if " " in term or not self.doc_freq(term):
+                known = 0
+            else:
+                row = self.conn.execute(
+                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1",
+                    ("{subject place places topics} : " + _quote_term(term),),
+                ).fetchone()
+                known = 1 if row else 0
+            self._df[key] = known
+        return known
+
     def word_list(self) -> list[str]:
         """The words of the facts as written (not stemmed), for typo correction."""
         if self._words is None:

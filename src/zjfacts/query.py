@@ -24,6 +24,10 @@ COMMON_SHARE = 0.2  # a synonym in more than this share of the facts is not used
 # A word the base does not hold weighs as a word found in no fact (fitted: 1.0 against 0.5
 # and 0.75): it lowers coverage, it never decides alone.
 UNKNOWN_WEIGHT = 1.0
+# A word the facts hold only in running text, never in what a fact is about (its subject,
+# aliases, topics, places), nor through a synonym: question scaffolding and everyday verbs
+# ("came", "take", "living", "folks"). Its weight is scaled by this (fitted over all sets).
+RUNNING_WEIGHT = 1.0
 _WORD = re.compile(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)*")
 _QUESTION = re.compile(r"(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|do|does|did|can|has|have)\b")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
@@ -44,6 +48,8 @@ class Vocabulary(Protocol):
     def doc_freq(self, term: str) -> int: ...
 
     def subject_freq(self, term: str) -> int: ...
+
+    def content_freq(self, term: str) -> int: ...
 
     def word_list(self) -> Sequence[str]: ...
 
@@ -178,6 +184,8 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
                 match.append(_quote(phrase))
                 df = max(df, min(part_dfs))
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else unknown_idf
+        if alts and not any(" " not in a and vocab.content_freq(a) for a in alts):
+            idf *= RUNNING_WEIGHT
         terms.append(Term(word, stem, alts, tuple(dict.fromkeys(match)), idf))
     # Places are named on the words as corrected ("yucum" is Yucun).
     named = vocab.places.named_in(english + " " + " ".join(corrected))
