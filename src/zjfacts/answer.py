@@ -26,7 +26,7 @@ MIN_COVERAGE = 0.58
 # a "how many" question counts), those named things carry the decision and the rest of the
 # query's words need only this share: everyday words ("take home", "set up shop") lower
 # confidence without emptying the answer. Fitted with MIN_COVERAGE over all sets at once.
-ANCHORED_COVERAGE = 0.58
+ANCHORED_COVERAGE = 0.4
 _AMOUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
@@ -151,9 +151,9 @@ def judge(
             reasons.append(f"it does not give the {term.word} asked")
         elif term.alts.get(term.stem) == 1.0 and (term.stem in names):
             reasons.append(f"it does not mention {term.word}")
-    # What the query names and the fact agrees on: its place (the fact's own), its year, the
-    # thing counted.
-    anchored = (
+    # What a query written as a sentence names and the fact agrees on: its place (the fact's
+    # own), its year, the thing counted. (A query of keywords chose every word: each counts.)
+    anchored = query.phrased and (
         (bool(query.places) and fit == EXACT and bool(fact.places))
         or (bool(query.years) and year is None)
         or counts_asked

@@ -80,7 +80,9 @@ class Query:
     question counts (stems with synonyms, and the word), the kind of answer, a named place
     with the word before or after it, and the stem of what a keyword query asks about."""
 
-    __slots__ = ("counted", "counted_word", "intents", "place_pairs", "places", "terms", "text", "topic", "years")
+    __slots__ = (
+        "counted", "counted_word", "intents", "phrased", "place_pairs", "places", "terms", "text", "topic", "years",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -93,7 +95,11 @@ class Query:
         intents: set[str],
         place_pairs: tuple[str, ...] = (),
         topic: str = "",
+        phrased: bool = False,
     ) -> None:
+        # Written as a sentence (it holds function words: "in", "the", "how"), not keywords:
+        # its other words include everyday ones the writer did not choose to match a fact.
+        self.phrased = phrased
         self.text, self.terms, self.places, self.years = text, terms, places, years
         self.counted, self.counted_word, self.intents = counted, counted_word, intents
         self.place_pairs, self.topic = place_pairs, topic
@@ -126,6 +132,7 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
     lex = vocab.lexicon
     english = _english(text, vocab.lexicon)
     words = [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(english.replace("-", " "))]
+    phrased = any(w in lex.stopwords for w in words)
     words = list(dict.fromkeys(w for w in words if w not in lex.stopwords and (len(w) > 1 or w.isdigit())))
     stems = vocab.stems.many(words)
     n = max(1, vocab.n)
@@ -196,7 +203,7 @@ def analyse(text: str, vocab: Vocabulary, unknown_weight: float | None = None) -
     intents = lex.intent_of(text)
     question = _QUESTION.match(english.strip())
     topic = "" if counted or intents or question else _topic(terms, vocab)
-    return Query(text, terms, asked, years, counted, counted_word, intents, pairs, topic)
+    return Query(text, terms, asked, years, counted, counted_word, intents, pairs, topic, phrased)
 
 
 def _topic(terms: list[Term], vocab: Vocabulary) -> str:
