@@ -180,8 +180,11 @@ def answering(scored: Sequence[Scored]) -> list[Scored]:
 def _names(query: Query, facts: Sequence[Fact], places: Places) -> frozenset[str]:
     """The query's terms that the candidates write as names: capitalised inside a sentence,
     and never in lower case (Alibaba, Rongqi, Jin; not the "Area" of "Badoujie Scenic Area",
-    which is an area elsewhere). Place names are left to the place table."""
+    which is an area elsewhere). A word of a longer name ("Monthly Talk", "Pea Flower Country
+    Kitchen") names it only when the query holds another word of that name too ("jin jing"):
+    "talk about" and "country workers" name nothing. Place names are left to the place table."""
     text = "\n".join(f"{fact.subject}\n{fact.claim}" for fact in facts)
+    asked = {t.word for t in query.terms}
     out = set()
     for term in query.terms:
         word = term.word
@@ -193,11 +196,30 @@ def _names(query: Query, facts: Sequence[Fact], places: Places) -> frozenset[str
             if found[0].islower():
                 break
             if before not in ("", "\n") and not before.startswith((".", "!", "?", ":")):
-                capitalised = True  # where a sentence does not start
+                if _names_alone(text, m.start(), m.end(), asked, places):
+                    capitalised = True  # where a sentence does not start
         else:
             if capitalised:
                 out.add(term.stem)
     return frozenset(out)
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?:[A-Z][\w'-]*\s+)+$")
+_CAPITALISED_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*)+")
+
+
+def _names_alone(text: str, start: int, end: int, asked: set[str], places: Places) -> bool:
+    """Whether the capitalised word at text[start:end] is a name by itself, or the query holds
+    another word of the capitalised run around it ("Greater Lizu ... Alliance" for "lizu
+    alliance"); a place beside it makes no longer name ("Zhejiang Rongqi" is Rongqi)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _CAPITALISED_BEFORE.search(text[line_start:start])
+    after = _CAPITALISED_AFTER.match(text[end : end + 80])
+    mates = (before.group().split() if before else []) + (after.group().split() if after else [])
+    mates = [w.strip("'-,").casefold() for w in mates]
+    if any(w in asked for w in mates):
+        return True
+    return not [w for w in mates if w and not places.canonical(w) and w not in ("the", "of", "and")]
 
 
 def _in(alts: dict[str, float], terms: frozenset[str]) -> bool:
