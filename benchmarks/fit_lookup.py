@@ -91,7 +91,7 @@ def descend(
     data: dict[str, list[tuple[bool, list[Candidate]]]], names: Sequence[str], start: dict[str, Any]
 ) -> tuple[dict[str, Any], int]:
     """Coordinate descent from `start`; ties keep the earlier value."""
-    p = {"mix": list(start["mix"]), "bonus": dict(start["bonus"]), "theta": start["theta"], "anchored": start["anchored"]}
+    p = {**start, "mix": list(start["mix"]), "bonus": dict(start["bonus"])}
     best = sum(right_per_set(data, p, names).values())
     for _ in range(4):
         improved = False
@@ -125,12 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sets = {path.stem: read_cases(path) for path in args.queries}
     total = sum(len(c) for c in sets.values())
-    start = {"mix": list(ranking.MIX), "bonus": dict(ranking.BONUS), "theta": answer.MIN_COVERAGE, "anchored": answer.ANCHORED_COVERAGE}
-    for weight, running in [(u, r) for u in args.unknown_weights for r in args.running_weights]:
+    start = {
+        "mix": list(ranking.MIX),
+        "bonus": dict(ranking.BONUS),
+        "theta": answer.MIN_COVERAGE,
+        "anchored": answer.ANCHORED_COVERAGE,
+    }
+    pairs = [(u, r) for u in args.unknown_weights for r in args.running_weights]
+    for weight, running in pairs:
         query.UNKNOWN_WEIGHT, query.RUNNING_WEIGHT = weight, running
         data = candidates(sets)
         now = right_per_set(data, start, list(sets))
-        print(f"unknown-word weight {weight}, running-text weight {running}: the code's values get {sum(now.values())}/{total} {now}")
+        got = sum(now.values())
+        print(f"unknown-word weight {weight}, running-text weight {running}: the code's values get {got}/{total} {now}")
         fitted, best = descend(data, list(sets), start)
         print(f"  fitted on all sets: {best}/{total}: {fitted}")
         held_total = 0
@@ -138,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             p, _ = descend(data, [n for n in sets if n != held], start)
             got = right_per_set(data, p, [held])[held]
             held_total += got
-            print(f"  {held}: {got}/{len(sets[held])} with weights fitted on the others (coverage >= {p['theta']}, anchored >= {p['anchored']})")
+            theta = f"coverage >= {p['theta']}, anchored >= {p['anchored']}"
+            print(f"  {held}: {got}/{len(sets[held])} with weights fitted on the others ({theta})")
         print(f"  leave-one-set-out: {held_total}/{total} ({100.0 * held_total / total:.1f}%)")
     return 0
 

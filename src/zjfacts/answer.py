@@ -16,7 +16,8 @@ from zjfacts.query import Query, Term
 from zjfacts.records import Fact
 
 __all__ = [
-    "ANCHORED_COVERAGE", "ELSEWHERE", "EXACT", "MIN_COVERAGE", "RELATED", "FactTerms", "Judgement", "judge", "place_fit", "term_match",
+    "ANCHORED_COVERAGE", "ELSEWHERE", "EXACT", "MIN_COVERAGE", "RELATED",
+    "FactTerms", "Judgement", "judge", "place_fit", "term_match",
 ]  # fmt: skip
 
 # Fitted over all evaluation sets at once (README, "How lookup ranks"): the share of the

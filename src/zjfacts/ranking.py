@@ -195,9 +195,9 @@ def _names(query: Query, facts: Sequence[Fact], places: Places) -> frozenset[str
             found, before = m.group(1), text[max(0, m.start() - 2) : m.start()]
             if found[0].islower():
                 break
-            if before not in ("", "\n") and not before.startswith((".", "!", "?", ":")):
-                if _names_alone(text, m.start(), m.end(), asked, places):
-                    capitalised = True  # where a sentence does not start
+            inside = before not in ("", "\n") and not before.startswith((".", "!", "?", ":"))
+            if inside and _names_alone(text, m.start(), m.end(), asked, places):
+                capitalised = True  # where a sentence does not start
         else:
             if capitalised:
                 out.add(term.stem)
