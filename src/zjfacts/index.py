@@ -66,6 +66,7 @@ class Index:
         self.synonyms: dict[str, list[str]] = meta["synonyms"]
         self.measures = frozenset(meta["measures"])
         self.person_topics = frozenset(meta["person_topics"])
+        self.counting: list[tuple[list[str], list[str]]] = [(a, c) for a, c in meta.get("counting", ())]
         self.places = Places(meta["places"]["parents"], meta["places"]["aliases"])
         self.stems = Stems()
         self.stems.preload(meta["word_stems"])

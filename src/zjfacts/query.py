@@ -43,6 +43,7 @@ class Vocabulary(Protocol):
     stems: Stems
     synonyms: dict[str, list[str]]
     measures: frozenset[str]
+    counting: list[tuple[list[str], list[str]]]
     n: int
 
     def doc_freq(self, term: str) -> int: ...
@@ -267,4 +268,9 @@ def _counted(english: str, vocab: Vocabulary) -> tuple[frozenset[str], str]:
     stems = set(vocab.stems.of(head))
     for syn in vocab.synonyms.get(next(iter(stems), ""), ()):
         stems.update(vocab.stems.of(syn))
+    for asks, counts in vocab.counting:
+        # A general word for what is counted ("how many people", "how many folks"): a fact
+        # counting any of its kinds (residents, workers, visitors) counts it.
+        if stems & {t for w in asks for t in vocab.stems.of(w)}:
+            stems.update(t for w in counts for t in vocab.stems.of(w))
     return frozenset(stems), head
