@@ -29,6 +29,7 @@ from zjfacts.index import open_index
 MIX_STEPS = (0.1, 0.14, 0.2, 0.3, 0.4, 0.5, 0.6, 0.72)
 BONUS_STEPS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8)
 THETA_STEPS = (0.3, 0.4, 0.5, 0.55, 0.58, 0.6, 0.62, 0.65, 0.7, 0.75)
+MARGIN_STEPS = (0.0, 5.0, 10.0, 15.0, 20.0, 30.0, 100.0)
 ANCHORED_STEPS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.58)
 # (features, answers but for coverage, coverage, of the place asked, right, position, anchored)
 Candidate = tuple[dict[str, float], bool, float, bool, bool, int, bool]
@@ -73,15 +74,16 @@ def right_per_set(
     for name in names:
         good = 0
         for none, cands in data[name]:
-            best: tuple[tuple[bool, float, int], bool] | None = None
+            passing: list[tuple[float, int, bool, bool]] = []
             for features, answers, coverage, exact, right, position, anchored in cands:
                 if not answers or coverage < (anchored_theta if anchored else theta):
                     continue
                 b = min(1.0, sum(bonus[k] * features[k] for k in bonus))
                 score = round(100 * (mix[0] * features["bm25"] + mix[1] * features["coverage"] + mix[2] * b), 1)
-                key = (exact, score, -position)
-                if best is None or key > best[0]:
-                    best = (key, right)
+                passing.append((score, -position, exact, right))
+            top = max((c[0] for c in passing if c[2]), default=None)
+            kept = [c for c in passing if c[2] or top is None or c[0] >= top + p["margin"]]
+            best = (None, max(kept)[3]) if kept else None
             good += (best is None) if none else bool(best and best[1])
         out[name] = good
     return out
@@ -108,6 +110,7 @@ def descend(
                 trials.append(q)
         trials += [{**p, "theta": v} for v in THETA_STEPS]
         trials += [{**p, "anchored": v} for v in ANCHORED_STEPS]
+        trials += [{**p, "margin": v} for v in MARGIN_STEPS]
         for q in trials:
             s = sum(right_per_set(data, q, names).values())
             if s > best:
@@ -130,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bonus": dict(ranking.BONUS),
         "theta": answer.MIN_COVERAGE,
         "anchored": answer.ANCHORED_COVERAGE,
+        "margin": ranking.MARGIN,
     }
     pairs = [(u, r) for u in args.unknown_weights for r in args.running_weights]
     for weight, running in pairs:
@@ -145,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             p, _ = descend(data, [n for n in sets if n != held], start)
             got = right_per_set(data, p, [held])[held]
             held_total += got
-            theta = f"coverage >= {p['theta']}, anchored >= {p['anchored']}"
+            theta = f"coverage >= {p['theta']}, anchored >= {p['anchored']}, margin {p['margin']}"
             print(f"  {held}: {got}/{len(sets[held])} with weights fitted on the others ({theta})")
         print(f"  leave-one-set-out: {held_total}/{total} ({100.0 * held_total / total:.1f}%)")
     return 0
