@@ -260,3 +260,21 @@ def test_a_word_of_a_longer_name_is_no_name_alone(runner: CliRunner, app: Typer,
     )
     code, ids = _ids(runner, app, base, "what does jin jing talk about")
     assert code == 0 and ids[0] == "jin-jing-ceo" and "lizu-monthly-talk" not in ids
+
+
+def test_a_fact_inside_the_place_answers_when_it_outscores_the_place_by_the_margin() -> None:
+    """A fact of a place inside the asked one (RELATED) yields to the place's own answers,
+    unless it outscores every one of them by ranking.MARGIN: Rongqi's output, in a zone of
+    Lishui, over a Lishui award for "Rongqi's output after relocating to Lishui"."""
+    from zjfacts.answer import EXACT, RELATED, Judgement
+    from zjfacts.ranking import MARGIN, Scored, answering
+
+    def scored(name: str, score: float, place: int) -> Scored:
+        return Scored(name, 0, score, Judgement(True, 1.0, (), (), False, place), {})  # type: ignore[arg-type]
+
+    own = scored("lishui-award", 50.0, EXACT)
+    close = scored("rongqi-output-close", 50.0 + MARGIN - 1, RELATED)
+    far = scored("rongqi-output", 50.0 + MARGIN, RELATED)
+    assert [s.fact for s in answering([close, own])] == ["lishui-award"]
+    assert [s.fact for s in answering([far, own])] == ["rongqi-output", "lishui-award"]
+    assert [s.fact for s in answering([close])] == ["rongqi-output-close"]
