@@ -3,8 +3,9 @@
 A fact answers when it is about the place asked (Yucun is not Greater Yucun: a figure of one
 does not answer for the other), counts what a "how many" question counts, holds the keyword
 a query of keywords asks about, holds for the year asked, holds any name the query names, and
-holds enough of the query's words (coverage, weighted by rarity). Words the base does not
-hold lower coverage; alone they never decide.
+holds enough of the query's words (coverage, weighted by rarity: less of a sentence whose
+named things the fact agrees on). Words the base does not hold lower coverage; alone they
+never decide.
 """
 
 from __future__ import annotations
