@@ -134,7 +134,7 @@ def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     # Reset to what the FTS5 model measures (a hit must now show the asked figure): the
     # figures of each set at the commit that reset them, rounded down.
     aims = {
-        "extra-queries.jsonl": (0.97, 0.99, 0.93),
+        "extra-queries.jsonl": (0.97, 0.99, 1.0),
         "heldout-queries.jsonl": (0.96, 0.99, 0.86),
         "heldout2-queries.jsonl": (0.93, 0.97, 0.95),
         "heldout3-queries.jsonl": (0.81, 0.93, 1.0),

@@ -216,7 +216,9 @@ def _topic(terms: list[Term], vocab: Vocabulary) -> str:
             continue
         # Only a thing the base has facts about (in some subject), or one it knows nothing
         # of ("shaoxing gdp"), is asked for this way; an everyday word is not.
-        return term.stem if not term.known or vocab.subject_freq(term.stem) else ""
+        # (through its synonyms: "turnover" asks for the revenue or income the subjects name).
+        held = not term.known or any(vocab.subject_freq(a) for a in term.alts if " " not in a)
+        return term.stem if held else ""
     return ""
 
 
