@@ -35,7 +35,7 @@ def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # typ
     result = runner.invoke(app, ["check", case["s"], "--format", "json"])
     assert result.exit_code == (1 if case["verdict"] == "contradicted" else 0), result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"statement", "verdict", "evidence", "reason"}
+    assert set(out) == {"statement", "verdict", "evidence", "reason", "figures"}
     assert out["verdict"] == case["verdict"], out["reason"]
     if case["verdict"] != "unverified":
         first = out["evidence"][0]
@@ -101,30 +101,34 @@ def test_rounding_hedges_dates_and_unknowns(runner, app, statement: str, verdict
 
 
 EXPECTED_DRAFT = [
-    (3, 1, "supported"),  # 0.9 square kilometers
-    (3, 52, "contradicted"),  # 5 million yuan (and 66,000 supported)
-    (6, 1, "supported"),  # more than 250 entrepreneurs
-    (8, 3, "supported"),  # 1.22 million visitors
-    (9, 3, "contradicted"),  # 1.35 million vs 1.53 million
-    (17, 1, "supported"),  # 69,987 yuan
-    (17, 68, "contradicted"),  # 6,000 people vs 600
-    (18, 23, "unverified"),  # library books
-    (19, 1, "supported"),  # founded in 1999
-    (19, 30, "contradicted"),  # established in 2017 vs 2019
+    (3, 29, "0.9 square kilometers", "supported"),
+    (4, 9, "5 million yuan", "contradicted"),  # the source says 4.64 million yuan
+    (4, 64, "66,000 yuan", "supported"),
+    (6, 20, "more than 250", "supported"),
+    (8, 18, "1.22 million", "supported"),
+    (9, 37, "1.35 million", "contradicted"),  # vs 1.53 million
+    (17, 55, "69,987 yuan", "supported"),
+    (18, 9, "6,000", "contradicted"),  # people: vs 600
+    (18, 54, "12,000", "unverified"),  # library books
+    (19, 24, "1999", "supported"),  # founded in 1999
+    (19, 82, "2017", "contradicted"),  # established in 2017 vs 2019
 ]
 
 
-def test_draft_of_ten_sentences_gives_verdicts_and_positions(runner, app) -> None:  # type: ignore[no-untyped-def]
-    """A Markdown draft: each sentence with a figure, at its line and column; code and URLs skipped."""
+def test_draft_gives_a_verdict_and_a_position_for_each_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """A Markdown draft: each figure at its own line and column; code and URLs skipped."""
     path = DATA / "drafts" / "ten.md"
     result = runner.invoke(app, ["check", "--file", str(path), "--format", "json"])
     assert result.exit_code == 1
-    got = [(v["line"], v["column"], v["verdict"]) for v in json.loads(result.stdout)]
-    assert got == EXPECTED_DRAFT
+    items = json.loads(result.stdout)
+    assert [(f["line"], f["column"], f["figure"], f["verdict"]) for f in items] == EXPECTED_DRAFT
+    assert set(items[1]) == {"line", "column", "figure", "sentence", "verdict", "evidence", "reason"}
+    assert items[1]["sentence"].startswith("By 2024 its collective income had reached 5 million yuan")
     lines = runner.invoke(app, ["check", "--file", str(path), "--format", "lines"]).stdout.splitlines()
-    assert lines[1].startswith(f"{path}:3:52: contradicted: the source says 4.64 million yuan")
-    assert lines[1].endswith("[000_ba4d558163489fd9.txt:9]")
-    assert len(lines) == 10
+    assert lines[1] == (
+        f"{path}:4:9: contradicted: 5 million yuan: the source says 4.64 million yuan [000_ba4d558163489fd9.txt:9]"
+    )
+    assert len(lines) == len(EXPECTED_DRAFT)
 
 
 def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-untyped-def]
@@ -133,7 +137,7 @@ def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-un
     assert runner.invoke(app, ["check", "--file", "-"], input=text).exit_code == 0
     result = runner.invoke(app, ["check", "--file", "-", "--strict", "--format", "lines"], input=text)
     assert result.exit_code == 1
-    assert result.stdout.startswith("<stdin>:1:1: unverified")
+    assert result.stdout == "<stdin>:1:32: unverified: 12,000: no fact in the sources gives 12,000\n"
 
 
 def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -15,39 +15,19 @@ matches the statement's subject closely; a looser match leaves the figure unveri
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from zjfacts.facts import Fact
+from zjfacts.figures import Figure, find_figures
 from zjfacts.index import Index, Match, subject_terms
-from zjfacts.numbers import Quantity, find_quantities
+from zjfacts.numbers import Quantity
 from zjfacts.render import format_number
 
-__all__ = ["Status", "Verdict", "check_draft", "check_statement", "read_draft"]
+__all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
-_MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
 _CURRENCIES = frozenset({"yuan", "USD"})
 _MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
@@ -66,24 +46,57 @@ class Status(StrEnum):
     unverified = "unverified"
 
 
+EvidenceRows = Callable[[Sequence[Match]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class FigureVerdict:
+    """What the sources say about one figure of a sentence, and why."""
+
+    figure: str  # the figure as written: "34.5 percent"
+    status: Status
+    reason: str  # "the source says 43.5 percent (000_...txt:59), not 34.5 percent"
+    brief: str = ""  # for `--format lines`: "the source says 43.5 percent [000_...txt:59]"
+    evidence: tuple[Match, ...] = field(default=())
+    start: int = 0  # offset in the sentence
+    line: int | None = None
+    column: int | None = None
+
+    def to_json(self, sentence: str, rows: EvidenceRows) -> dict[str, Any]:
+        """The figure item of `check --format json`."""
+        return {
+            "line": self.line,
+            "column": self.column,
+            "figure": self.figure,
+            "sentence": sentence,
+            "verdict": self.status.value,
+            "evidence": rows(self.evidence),
+            "reason": self.reason,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What the sources say about a statement, the facts that say it, and why."""
+    """What the sources say about a sentence: the worst of its figures' verdicts."""
 
     statement: str
     status: Status
     reason: str
     evidence: tuple[Match, ...] = field(default=())
-    brief: str = ""  # the reason with citations in brackets, for `--format lines`
+    brief: str = ""  # the reason with citations in brackets
     line: int | None = None
     column: int | None = None
+    figures: tuple[FigureVerdict, ...] = field(default=())
 
-
-@dataclass(frozen=True, slots=True)
-class _Figure:
-    quantity: Quantity
-    month: int | None  # "July 2020" -> 7
-    day: int | None = None  # "September 20, 2023" -> 20
+    def to_json(self, rows: EvidenceRows) -> dict[str, Any]:
+        """The object `check STATEMENT --format json` prints."""
+        return {
+            "statement": self.statement,
+            "verdict": self.status.value,
+            "evidence": rows(self.evidence),
+            "reason": self.reason,
+            "figures": [f.to_json(self.statement, rows) for f in self.figures],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,67 +106,14 @@ class _Finding:
     evidence: tuple[Match, ...]
     cite: str | None = None
     after: str = ""  # said after the citation: "; rounded from 4.64 million"
+    versus: str = ""  # ", not 34.5 percent": left out where the figure is printed beside it
 
     def human(self) -> str:
-        return f"{self.text} ({self.cite}){self.after}" if self.cite else self.text + self.after
+        said = f"{self.text} ({self.cite})" if self.cite else self.text
+        return said + self.versus + self.after
 
     def brief(self) -> str:
         return f"{self.text}{self.after} [{self.cite}]" if self.cite else self.text + self.after
-
-
-_DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
-_YEAR_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?,?\s+\d{4}\b")
-
-
-def _is_day(statement: str, q: Quantity) -> bool:
-    """The day of a full date ("September 20, 2023", "20 September 2023"): it belongs to the
-    year's figure, not a figure of its own. Without a year after it ("In May 5 villages
-    joined") the number stays a figure."""
-    text = statement[q.start : q.end].strip()
-    if not text.isdigit() or q.unit or not 1 <= q.value <= 31:
-        return False
-    before = _MONTH_BEFORE.search(statement[: q.start])
-    if before and before.group(1).lower() in _MONTHS and _YEAR_AFTER.match(statement, q.end):
-        return True
-    after = _DAY_MONTH_YEAR.match(statement, q.end)
-    return bool(after and after.group(1).lower() in _MONTHS)
-
-
-_DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
-
-
-def _date_before(statement: str, q: Quantity) -> tuple[int | None, int | None]:
-    """Month and day of a date ending in this year: "July 2020", "September 20, 2023",
-    "20 September 2023"."""
-    head = statement[: q.start]
-    m = _MONTH_BEFORE.search(head)
-    month = _MONTHS.get(m.group(1).lower()) if m else None
-    if month and m and m.group(2):
-        return month, int(m.group(2))
-    d = _DAY_MONTH_BEFORE.search(head)
-    if month and d:
-        return month, int(d.group(1))
-    return month, None
-
-
-def _figures(statement: str) -> tuple[list[_Figure], list[int]]:
-    """The figures to check, and the years that only say when (context)."""
-    quantities = [
-        q
-        for q in find_quantities(statement)
-        # "one of the villages" is not a figure; a spelled-out one rarely is.
-        if not (q.value == 1 and not q.unit and not statement[q.start : q.end].strip()[:1].isdigit())
-        and not _is_day(statement, q)
-    ]
-    years = [q for q in quantities if q.unit == "year"]
-    others = [q for q in quantities if q.unit != "year"]
-    in_digits = [q for q in others if any(ch.isdigit() for ch in statement[q.start : q.end])]
-    if in_digits or (others and not years):
-        return [_Figure(q, None) for q in others], [int(q.value) for q in years]
-    # Only years, or years beside spelled-out counts ("the five villages set up a company
-    # in 2019"): the years are the claims; the words are checked too but rarely decide.
-    dated = [_Figure(q, *_date_before(statement, q)) for q in years]
-    return [*dated, *(_Figure(q, None) for q in others)], []
 
 
 def _subject_head(terms: list[str]) -> list[str]:
@@ -200,7 +160,7 @@ class _Checker:
             return 0.0
         return len(named) / len(subject)
 
-    def counts_in_unit(self, figure: _Figure, fact: Fact) -> bool:
+    def counts_in_unit(self, figure: Figure, fact: Fact) -> bool:
         """The figure names what it counts, and that is the fact's unit ("65 million people")."""
         noun = self._noun_terms(figure.quantity)
         unit_terms = set(self.lex.terms(fact.unit or ""))
@@ -215,7 +175,7 @@ class _Checker:
         """The statement has words beyond place names and figures."""
         return sum(1 for t in self.plain_terms if not t.isdigit() and not self.index.is_place(t)) >= 2
 
-    def clause_terms(self, figure: _Figure) -> set[str]:
+    def clause_terms(self, figure: Figure) -> set[str]:
         """Terms of the clause holding the figure: in "income reached 5 million yuan, with a
         per capita income of 66,000 yuan", 5 million is the income, not the per capita one."""
         q = figure.quantity
@@ -225,7 +185,7 @@ class _Checker:
         terms = set(self.lex.terms(self.statement[start:end]))
         return terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
 
-    def unit_fits(self, figure: _Figure, fact: Fact) -> bool:
+    def unit_fits(self, figure: Figure, fact: Fact) -> bool:
         """Yuan with yuan, km² with km², "600 people" with people, "visitors" with tourists."""
         q = figure.quantity
         if fact.value is None or fact.unit is None:
@@ -264,7 +224,7 @@ class _Checker:
         head = plural[0] if plural else words[0]
         return set(self.lex.terms(head))
 
-    def time_fits(self, figure: _Figure, context_years: list[int], fact: Fact) -> bool:
+    def time_fits(self, figure: Figure, context_years: list[int], fact: Fact) -> bool:
         if figure.quantity.unit == "year":
             return True
         years = _fact_years(fact)
@@ -274,7 +234,7 @@ class _Checker:
         line = self.line_of(match.fact)
         return f"{match.fact.source}:{line}" if line else match.fact.source
 
-    def candidates(self, figure: _Figure) -> list[Match]:
+    def candidates(self, figure: Figure) -> list[Match]:
         """Facts ranked by how well they match the statement with this figure taken out."""
         q = figure.quantity
         text = self.statement[: q.start] + " " + self.statement[q.end :]
@@ -282,48 +242,68 @@ class _Checker:
 
 
 def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
-    """A statement's verdict: contradicted if any figure is, supported if all are.
-    `line_of` gives a fact's seed line for the citations in the reasons."""
+    """A statement's verdict: the worst of its figures' (contradicted, then unverified, then
+    supported). `line_of` gives a fact's seed line for the citations in the reasons."""
     # A statement is a sentence; a pasted document is cut so checking stays quick.
     text = " ".join(statement[:MAX_STATEMENT].split())
-    figures, context_years = _figures(text)
+    return _verdict(index, text, line_of)
+
+
+def _verdict(index: Index, text: str, line_of: Callable[[Fact], int | None]) -> Verdict:
+    figures, context_years = find_figures(text)
     figures = figures[:MAX_FIGURES]
     if not figures:
         return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
     checker = _Checker(index, text, line_of)
     findings = [_check_figure(checker, f, context_years) for f in figures]
-    spelled = [not any(ch.isdigit() for ch in text[f.quantity.start : f.quantity.end]) for f in figures]
-    counts = [f for f in figures if f.quantity.unit != "year"]
+    spelled = [f.spelled for f in figures]
+    counts = [f for f in figures if not f.is_year]
     if counts and len(counts) < len(figures) and not context_years:
         # Spelled-out counts beside years: "Thirty-three villages were named in the 2025
         # batch" claims the count, with the year saying when. When the counts hold at those
         # years, that reading stands; otherwise the years are the claims, as in "the five
         # villages set up a company in 2019".
-        years = [int(f.quantity.value) for f in figures if f.quantity.unit == "year"]
+        years = [int(f.quantity.value) for f in figures if f.is_year]
         as_counts = [_check_figure(checker, f, years) for f in counts]
         # The count's own fact must be dated in those years: an undated fact would let any
         # year through ("73 startups since launching in 2015" when the launch was in 2020).
         if all(f.status is Status.supported and _dated_in(f, years) for f in as_counts):
-            findings, spelled = as_counts, [False] * len(as_counts)
+            findings, spelled, figures = as_counts, [False] * len(as_counts), counts
+    pairs = list(zip(figures, findings, strict=True))
     if not all(spelled):
         # "in the first three quarters", "two years ago": a spelled-out number beside
         # figures in digits is rarely the claim; it only counts when it is contradicted.
-        findings = [
-            f for f, word in zip(findings, spelled, strict=True) if not word or f.status is not Status.unverified
+        pairs = [
+            (g, f) for (g, f), word in zip(pairs, spelled, strict=True) if not word or f.status is not Status.unverified
         ]
+    items = tuple(_figure_verdict(text, g, f) for g, f in pairs)
     for status in (Status.contradicted, Status.unverified, Status.supported):
-        chosen = [f for f in findings if f.status is status]
+        chosen = [f for _, f in pairs if f.status is status]
         if chosen:
             evidence: list[Match] = []
-            for finding in chosen + [f for f in findings if f.status is not status]:
+            for finding in chosen + [f for _, f in pairs if f.status is not status]:
                 evidence.extend(m for m in finding.evidence if m.position not in {e.position for e in evidence})
             reason = "; ".join(f.human() for f in chosen)
             brief = "; ".join(f.brief() for f in chosen)
-            return Verdict(text, status, reason, tuple(evidence), brief)
+            return Verdict(text, status, reason, tuple(evidence), brief, figures=items)
     raise AssertionError("unreachable")
 
 
-def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) -> _Finding:
+def _figure_verdict(text: str, figure: Figure, finding: _Finding) -> FigureVerdict:
+    q = figure.quantity
+    return FigureVerdict(
+        figure=text[q.start : q.end].strip(),
+        status=finding.status,
+        reason=finding.human(),
+        brief=finding.brief(),
+        evidence=finding.evidence,
+        start=q.start,
+        line=1,
+        column=q.start + 1,
+    )
+
+
+def _check_figure(checker: _Checker, figure: Figure, context_years: list[int]) -> _Finding:
     said = _said(figure.quantity, figure.month, figure.day)
     clause = checker.clause_terms(figure)
     same: list[tuple[float, float, Match]] = []
@@ -357,10 +337,10 @@ def _check_figure(checker: _Checker, figure: _Figure, context_years: list[int]) 
     if _open_ended(best.fact, figure.quantity):
         after = f", which neither confirms nor rules out {said}"
         return _Finding(Status.unverified, says, (best,), checker.cite(best), after)
-    return _Finding(Status.contradicted, says, tuple(ranked[:3]), checker.cite(best), f", not {said}")
+    return _Finding(Status.contradicted, says, tuple(ranked[:3]), checker.cite(best), versus=f", not {said}")
 
 
-def _agrees(figure: _Figure, fact: Fact) -> tuple[bool, str]:
+def _agrees(figure: Figure, fact: Fact) -> tuple[bool, str]:
     """Whether a figure agrees with a fact's value, and a note when only within rounding."""
     q = figure.quantity
     s, f = q.value, float(fact.value or 0.0)
@@ -435,7 +415,7 @@ def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
     return value_text(q.value, q.unit, q.bound) or format_number(q.value)
 
 
-def _says(fact: Fact, figure: _Figure | None = None) -> str:
+def _says(fact: Fact, figure: Figure | None = None) -> str:
     from zjfacts.render import value_text
 
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
@@ -443,19 +423,38 @@ def _says(fact: Fact, figure: _Figure | None = None) -> str:
     return value_text(fact.value, fact.unit, fact.bound)
 
 
-def check_draft(index: Index, text: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> list[Verdict]:
-    """The verdict of every sentence of a draft that carries a figure, with its position."""
-    from dataclasses import replace
+def check_draft(
+    index: Index, text: str, line_of: Callable[[Fact], int | None] = lambda fact: None
+) -> Iterator[Verdict]:
+    """The verdict of every sentence of a draft that carries a figure, with the position of
+    the sentence and of each figure. A sentence longer than a statement is checked in
+    statement-sized pieces, so the work grows with the draft's length, never faster."""
+    from zjfacts.sentences import iter_sentences
 
-    from zjfacts.sentences import split_sentences
+    for sentence in iter_sentences(text):
+        for offset, piece in _pieces(sentence.text):
+            if not find_figures(piece)[0]:
+                continue
+            verdict = _verdict(index, piece, line_of)
+            line, column = sentence.position(offset)
+            figures = tuple(
+                replace(f, line=p[0], column=p[1])
+                for f in verdict.figures
+                for p in [sentence.position(offset + f.start)]
+            )
+            yield replace(verdict, line=line, column=column, figures=figures)
 
-    verdicts = []
-    for sentence in split_sentences(text):
-        if not _figures(sentence.text)[0]:
-            continue
-        verdict = check_statement(index, sentence.text, line_of)
-        verdicts.append(replace(verdict, line=sentence.line, column=sentence.column))
-    return verdicts
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """A sentence in pieces of at most MAX_STATEMENT characters, cut at a space."""
+    start = 0
+    while len(text) - start > MAX_STATEMENT:
+        cut = text.rfind(" ", start + MAX_STATEMENT // 2, start + MAX_STATEMENT)
+        cut = cut if cut > 0 else start + MAX_STATEMENT
+        yield start, text[start:cut]
+        start = cut + (text[cut : cut + 1] == " ")
+    if start < len(text):
+        yield start, text[start:]
 
 
 def read_draft(path: str) -> tuple[str, str]:

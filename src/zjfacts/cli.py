@@ -401,27 +401,25 @@ def check(
 
         if file is not None:
             draft, name = read_draft(file)
-            verdicts = check_draft(base.index, draft, line_of)
+            verdicts = list(check_draft(base.index, draft, line_of))
         else:
             verdicts, name = [check_statement(base.index, text, line_of)], None
         shown: list[dict[str, Any]] = []
         for v in verdicts:
-            d: dict[str, Any] = {
-                "statement": v.statement,
-                "verdict": v.status.value,
-                "evidence": base.match_rows(v.evidence),
-                "reason": v.reason,
-                "brief": v.brief,
-            }
+            d = v.to_json(base.match_rows)
+            d["brief"] = v.brief
+            for item, f in zip(d["figures"], v.figures, strict=True):
+                item["brief"] = f.brief
             if name is not None:
                 d["line"], d["column"] = v.line, v.column
             shown.append(d)
     if shown or fmt_name == "json":
         render.print_verdicts(shown, fmt_name, name=name)
     if name is not None:
-        counts = {s: sum(v.status is s for v in verdicts) for s in Status}
+        counts = {s: sum(f.status is s for v in verdicts for f in v.figures) for s in Status}
         summary = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-        _err(f"{name}: {len(verdicts)} sentences with figures: {summary}")
+        n_figures = sum(len(v.figures) for v in verdicts)
+        _err(f"{name}: {n_figures} figures in {len(verdicts)} sentences: {summary}")
     failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
     raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
 

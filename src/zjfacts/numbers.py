@@ -198,7 +198,10 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             re.fullmatch(r"1[89]\d\d|20\d\d", plain)
             and not m["scale"]
             and not m["cur"]
-            and (_YEAR_BEFORE.search(text[: m.start("digits")]) or not _followed_by_unit(text, m))
+            and (
+                _YEAR_BEFORE.search(text[max(0, m.start("digits") - 40) : m.start("digits")])
+                or not _followed_by_unit(text, m)
+            )
         ):
             is_year = True
     else:

@@ -386,21 +386,48 @@ def print_verdicts(
     name: str | None = None,
     out: IO[str] | None = None,
 ) -> None:
-    """Check results. `verdicts` are dicts of the JSON shape (statement, verdict, evidence,
-    reason; line/column for drafts; brief for the lines format). `name` is the draft's
-    name, or None for a single statement (JSON: one object instead of an array)."""
+    """Check results. `verdicts` are the sentences' JSON objects (statement, verdict, evidence,
+    reason, figures; line/column for drafts), with a `brief` beside each reason for the lines
+    format. `name` is the draft's name, or None for a single statement. JSON: the statement's
+    object, or for a draft the array of its figure items."""
     out = out or sys.stdout
     if fmt == "json":
-        shown = [{k: v for k, v in d.items() if k != "brief"} for d in verdicts]
-        print_json(shown if name is not None else shown[0], out)
+
+        def bare(d: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in d.items() if k != "brief"}
+
+        if name is not None:
+            print_json([bare(f) for d in verdicts for f in d["figures"]], out)
+        else:
+            first = bare(verdicts[0])
+            first["figures"] = [bare(f) for f in first["figures"]]
+            print_json(first, out)
     elif fmt == "lines":
         for d in verdicts:
-            where = f"{name}:{d['line']}:{d['column']}: " if name is not None else ""
-            out.write(clean(f"{where}{d['verdict']}: {d['brief']}") + "\n")
+            if not d["figures"]:
+                where = f"{name}:{d['line']}:{d['column']}: " if name is not None else ""
+                out.write(clean(f"{where}{d['verdict']}: {d['brief']}") + "\n")
+            for f in d["figures"]:
+                where = f"{name}:{f['line']}:{f['column']}: " if name is not None else ""
+                out.write(clean(f"{where}{f['verdict']}: {f['figure']}: {f['brief']}") + "\n")
     elif name is None:
         _verdict_card(verdicts[0], out)
     else:
         _verdict_table(verdicts, name, out)
+
+
+def _figure_text(d: dict[str, Any], indent: str) -> Text:
+    from rich.text import Text
+
+    text = Text(indent)
+    for f in d["figures"]:
+        if len(text) > len(indent):
+            text.append("\n" + indent)
+        text.append(f["verdict"], style=_VERDICT_STYLE[f["verdict"]])
+        text.append(clean(f"  {f['figure']}: {f['reason']}"))
+    if not d["figures"]:
+        text.append(clean(d["reason"]))
+    return text
 
 
 def _verdict_card(d: dict[str, Any], out: IO[str]) -> None:
@@ -410,13 +437,14 @@ def _verdict_card(d: dict[str, Any], out: IO[str]) -> None:
     head = Text(d["verdict"], style=_VERDICT_STYLE[d["verdict"]])
     head.append("  " + clean(d["statement"]), style="")
     cons.print(head)
-    cons.print(Text("  " + clean(d["reason"])))
+    cons.print(_figure_text(d, "  "))
     if d["evidence"]:
         cons.print()
         _table(d["evidence"], None, None, out)
 
 
 def _verdict_table(verdicts: Sequence[dict[str, Any]], name: str, out: IO[str]) -> None:
+    """A row for each sentence, and under it a row for each of its figures."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -424,15 +452,21 @@ def _verdict_table(verdicts: Sequence[dict[str, Any]], name: str, out: IO[str]) 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Where", no_wrap=True, style="cyan")
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Sentence", ratio=1, overflow="fold")
+    table.add_column("Sentence / figure", ratio=1, overflow="fold")
     for d in verdicts:
-        cell = Text(clean(d["statement"]))
-        cell.append("\n" + clean(d["reason"]), style="dim")
         table.add_row(
             Text(clean(f"{name}:{d['line']}:{d['column']}")),
             Text(d["verdict"], style=_VERDICT_STYLE[d["verdict"]]),
-            cell,
+            Text(clean(d["statement"])),
         )
+        for f in d["figures"]:
+            cell = Text("  " + clean(f["figure"]), style="bold")
+            cell.append(clean(f": {f['reason']}"), style="dim")
+            table.add_row(
+                Text(clean(f"  {f['line']}:{f['column']}")),
+                Text("  " + f["verdict"], style=_VERDICT_STYLE[f["verdict"]]),
+                cell,
+            )
     console(file=out).print(table)
 
 

@@ -6,7 +6,9 @@ their numbers are never checked and every position still points into the origina
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["Sentence", "split_sentences"]
@@ -68,11 +70,22 @@ _ABBREVIATIONS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of a draft and where it starts (1-based line and column)."""
+    """A sentence of a draft (white space folded) and where it starts (1-based line and
+    column). `anchors` map offsets of the text back to the draft where they stop running on
+    one to one: (offset, line, column) after each folded run of white space."""
 
     text: str
     line: int
     column: int
+    anchors: tuple[tuple[int, int, int], ...] = ()
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The draft's line and column of a character of `text`."""
+        i = bisect.bisect_right(self.anchors, (offset, 1 << 62, 0)) - 1
+        if i < 0:
+            return self.line, self.column + offset
+        at, line, column = self.anchors[i]
+        return line, column + offset - at
 
 
 def _mask(text: str) -> str:
@@ -143,38 +156,81 @@ def _is_abbreviation(text: str, end: int) -> bool:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Every sentence of a draft with its position. Never raises."""
-    sentences: list[Sentence] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """The sentences of a draft one by one, holding one block's text at a time."""
     for block in _blocks(_mask(text)):
-        # Join the block's lines with spaces, remembering where each character came from.
-        chars: list[str] = []
-        origin: list[tuple[int, int]] = []
+        # Join the block's lines with spaces; a character's line is found from where each
+        # line starts in the joined text (one entry a line, not one a character).
+        parts: list[str] = []
+        starts: list[int] = []  # offset in the joined text where each line starts
+        numbers: list[int] = []
+        size = 0
         for number, line in block:
-            if chars:
-                chars.append(" ")
-                origin.append((number, 0))
+            if parts:
+                parts.append(" ")
+                size += 1
             marker = _BLOCK_START.match(line)
             skip = marker.end() if marker and not line.lstrip().startswith("|") else 0
-            for col, ch in enumerate(line, start=1):
-                if col <= skip or ch == "|":
-                    ch = " "
-                chars.append(ch)
-                origin.append((number, col))
-        joined = "".join(chars)
+            shown = " " * skip + line[skip:].replace("|", " ")
+            starts.append(size)
+            numbers.append(number)
+            parts.append(shown)
+            size += len(shown)
+        joined = "".join(parts)
+        where = _Origin(starts, numbers)
         start = 0
         for m in _END.finditer(joined):
             if m.group()[0] == "." and _is_abbreviation(joined, m.start()):
                 continue
-            _emit(joined, origin, start, m.end(), sentences)
+            sentence = _sentence(joined, where, start, m.end())
+            if sentence:
+                yield sentence
             start = m.end()
-        _emit(joined, origin, start, len(joined), sentences)
-    return sentences
+        sentence = _sentence(joined, where, start, len(joined))
+        if sentence:
+            yield sentence
 
 
-def _emit(joined: str, origin: list[tuple[int, int]], start: int, end: int, out: list[Sentence]) -> None:
+class _Origin:
+    """Joined-text offset -> (line, column) of a block."""
+
+    __slots__ = ("numbers", "starts")
+
+    def __init__(self, starts: list[int], numbers: list[int]) -> None:
+        self.starts, self.numbers = starts, numbers
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        i = max(0, bisect.bisect_right(self.starts, offset) - 1)
+        return self.numbers[i], offset - self.starts[i] + 1
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _sentence(joined: str, where: _Origin, start: int, end: int) -> Sentence | None:
     piece = joined[start:end]
     stripped = piece.strip()
     if not stripped:
-        return
+        return None
     at = start + (len(piece) - len(piece.lstrip()))
-    line, column = origin[at]
-    out.append(Sentence(" ".join(stripped.split()), line, column))
+    line, column = where(at)
+    # Fold white space, keeping an anchor wherever the folded text stops mapping one to
+    # one onto the draft: after a run that is not one plain space, or that ends a line.
+    out: list[str] = []
+    anchors: list[tuple[int, int, int]] = []
+    size = 0
+    last = 0
+    for m in _SPACE.finditer(stripped):
+        out.append(stripped[last : m.start()])
+        size += m.start() - last
+        out.append(" ")
+        size += 1
+        last = m.end()
+        here = where(at + m.end())
+        if m.group() != " " or here[0] != where(at + m.start())[0]:
+            anchors.append((size, *here))
+    out.append(stripped[last:])
+    return Sentence("".join(out), line, column, tuple(anchors))

@@ -1,0 +1,119 @@
+"""The figures of a sentence that `check` judges: counts, amounts, shares, ranges and dates.
+
+A year is a figure of its own only when the sentence has nothing else to claim ("Alibaba was
+founded in 1999"); beside an amount it says when ("4.64 million yuan in 2024"). The day of a
+full date belongs to its year. Every look around a figure reads a bounded window of text, so
+finding the figures of a long line costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zjfacts.numbers import Quantity, find_quantities
+
+__all__ = ["MONTHS", "Figure", "find_figures"]
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_WINDOW = 40  # characters looked at before or after a figure for a month or a day
+_MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?,?\s+\d{4}\b")
+_DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure of a sentence: what it says, when, and where it stands."""
+
+    quantity: Quantity
+    month: int | None = None  # "July 2020" -> 7
+    day: int | None = None  # "September 20, 2023" -> 20
+    spelled: bool = False  # written in words ("thirty-three"), not digits
+
+    @property
+    def is_year(self) -> bool:
+        return self.quantity.unit == "year"
+
+
+def _before(text: str, at: int) -> str:
+    return text[max(0, at - _WINDOW) : at]
+
+
+def _is_day(text: str, q: Quantity) -> bool:
+    """The day of a full date ("September 20, 2023", "20 September 2023"): it belongs to the
+    year's figure, not a figure of its own. Without a year after it ("In May 5 villages
+    joined") the number stays a figure."""
+    written = text[q.start : q.end].strip()
+    if not written.isdigit() or q.unit or not 1 <= q.value <= 31:
+        return False
+    before = _MONTH_BEFORE.search(_before(text, q.start))
+    after_text = text[q.end : q.end + _WINDOW]
+    if before and before.group(1).lower() in MONTHS and _YEAR_AFTER.match(after_text):
+        return True
+    after = _DAY_MONTH_YEAR.match(after_text)
+    return bool(after and after.group(1).lower() in MONTHS)
+
+
+def _date_before(text: str, q: Quantity) -> tuple[int | None, int | None]:
+    """Month and day of a date ending in this year: "July 2020", "September 20, 2023",
+    "20 September 2023"."""
+    head = _before(text, q.start)
+    m = _MONTH_BEFORE.search(head)
+    month = MONTHS.get(m.group(1).lower()) if m else None
+    if month and m and m.group(2):
+        return month, int(m.group(2))
+    d = _DAY_MONTH_BEFORE.search(head)
+    if month and d:
+        return month, int(d.group(1))
+    return month, None
+
+
+def _spelled(text: str, q: Quantity) -> bool:
+    return not any(ch.isdigit() for ch in text[q.start : q.end])
+
+
+def find_figures(text: str) -> tuple[list[Figure], list[int]]:
+    """The figures to check, and the years that only say when (context)."""
+    quantities = [
+        q
+        for q in find_quantities(text)
+        # "one of the villages" is not a figure; a spelled-out one rarely is.
+        if not (q.value == 1 and not q.unit and not text[q.start : q.end].strip()[:1].isdigit())
+        and not _is_day(text, q)
+    ]
+    years = [q for q in quantities if q.unit == "year"]
+    others = [q for q in quantities if q.unit != "year"]
+    in_digits = [q for q in others if not _spelled(text, q)]
+    if in_digits or (others and not years):
+        return [Figure(q, spelled=_spelled(text, q)) for q in others], [int(q.value) for q in years]
+    # Only years, or years beside spelled-out counts ("the five villages set up a company
+    # in 2019"): the years are the claims; the words are checked too but rarely decide.
+    dated = [Figure(q, *_date_before(text, q)) for q in years]
+    return [*dated, *(Figure(q, spelled=True) for q in others)], []
+
+
+def year_figures(text: str) -> list[Figure]:
+    """The years of a sentence as dated figures, for when a year is the thing in doubt."""
+    return [Figure(q, *_date_before(text, q)) for q in find_quantities(text) if q.unit == "year"]
