@@ -195,3 +195,13 @@ def test_a_number_after_a_month_without_a_year_is_a_figure(runner, app) -> None:
 def test_dates_are_said_as_dates(runner, app) -> None:  # type: ignore[no-untyped-def]
     out = json.loads(runner.invoke(app, ["check", "Xi Jinping visited Lizu on September 2, 2023.", "--json"]).stdout)
     assert out["reason"].startswith("the source says 2023-09-20 (000_ba4d558163489fd9.txt:11), not 2023-09-02")
+
+
+def test_full_width_digits_are_one_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """ "４．６４ million yuan in ２０２４" is 4.64 million yuan, shown as written."""
+    result = runner.invoke(
+        app, ["check", "Lizu's collective income reached ４．６４ million yuan in ２０２４.", "--json"]
+    )
+    out = json.loads(result.stdout)
+    assert out["verdict"] == "supported", out["reason"]
+    assert out["figures"][0]["figure"] == "４．６４ million yuan"

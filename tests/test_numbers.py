@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zjfacts.numbers import find_quantities, parse_quantity
+from zjfacts.numbers import find_quantities, fold_digits, parse_quantity
 from zjfacts.render import format_number
 
 
@@ -103,3 +103,30 @@ def test_query_analyser_and_sentence_splitter_never_raise(text: str) -> None:
     analyze(text, Lexicon(glossary={"李祖村": "Lizu village"}))
     for sentence in split_sentences(text):
         assert sentence.line >= 1 and sentence.column >= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("４．６４ million yuan", 4_640_000, "yuan"),  # full-width digits and point
+        ("٤٫٦٤ million yuan", 4_640_000, "yuan"),  # Arabic-Indic digits and decimal separator
+        ("۴۶۴۰ yuan", 4640, "yuan"),  # Extended Arabic-Indic
+        ("4\u2009640\u2009000 yuan", 4_640_000, "yuan"),  # thin spaces between digit groups
+        ("4\u202f640\u202f000 yuan", 4_640_000, "yuan"),  # narrow no-break spaces
+        ("４３．５％", 43.5, "percent"),  # full-width percent sign
+        ("0.9 km²", 0.9, "square kilometers"),  # a superscript is no digit
+    ],
+)
+def test_digits_of_any_script_are_read_as_one_number(text: str, value: float, unit: str) -> None:
+    """Non-ASCII digits and separators are one figure, not several small ones."""
+    found = find_quantities(text)
+    assert len(found) == 1
+    assert (found[0].value, found[0].unit) == (pytest.approx(value), unit)
+    assert (found[0].start, found[0].end) == (0, len(text))
+
+
+def test_folding_digits_keeps_positions() -> None:
+    """fold_digits maps one character to one, so a figure's position is the same in both."""
+    text = "Lizu: ４．６４ million yuan in ２０２４, up ٤٣٫٥%"
+    assert len(fold_digits(text)) == len(text)
+    assert fold_digits(text) == "Lizu: 4.64 million yuan in 2024, up 43.5%"

@@ -23,7 +23,7 @@ from typing import Any
 from zjfacts.facts import Fact
 from zjfacts.figures import Figure, find_figures
 from zjfacts.index import Index, Match, subject_terms
-from zjfacts.numbers import Quantity
+from zjfacts.numbers import Quantity, fold_digits
 from zjfacts.render import format_number
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
@@ -245,8 +245,14 @@ def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int 
     """A statement's verdict: the worst of its figures' (contradicted, then unverified, then
     supported). `line_of` gives a fact's seed line for the citations in the reasons."""
     # A statement is a sentence; a pasted document is cut so checking stays quick.
-    text = " ".join(statement[:MAX_STATEMENT].split())
-    return _verdict(index, text, line_of)
+    written = " ".join(statement[:MAX_STATEMENT].split())
+    text = " ".join(fold_digits(statement[:MAX_STATEMENT]).split())
+    verdict = _verdict(index, text, line_of)
+    if len(written) != len(text) or written == text:
+        return verdict
+    # Figures as written ("４．６４ million yuan"), though read as ASCII digits.
+    shown = tuple(replace(f, figure=written[f.start : f.start + len(f.figure)]) for f in verdict.figures)
+    return replace(verdict, statement=written, figures=shown)
 
 
 def _verdict(index: Index, text: str, line_of: Callable[[Fact], int | None]) -> Verdict:

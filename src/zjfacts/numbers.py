@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "Quantity",
     "bound_kind",
     "find_quantities",
+    "fold_digits",
     "parse_quantity",
 ]
 
@@ -159,8 +161,37 @@ def bound_kind(bound: str | None) -> str | None:
     return _tables().bounds.get(key)
 
 
+# Full-width forms (U+FF01..FF5E) are ASCII shifted by this much: "４．６４" is "4.64".
+_FULL_WIDTH_SHIFT = 0xFEE0
+_ARABIC_SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2212": "-"}
+# A thin, narrow no-break, figure or no-break space between digit groups: "4 640 000".
+_GROUP_SPACE = re.compile(r"(?<=\d)[\u00a0\u2007\u2009\u202f](?=\d{3}(?!\d))")
+
+
+def fold_digits(text: str) -> str:
+    """Any script's decimal digits, full-width punctuation and spaces between digit groups
+    as ASCII, one character for one so that positions in the text stay valid. Chinese
+    drafts and copied text write "４．６４ million yuan in ２０２４" or Arabic-Indic "٤٫٦٤"."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - _FULL_WIDTH_SHIFT))
+            continue
+        digit = unicodedata.decimal(ch, None)  # "²" is no decimal digit: km² stays
+        out.append(str(digit) if digit is not None else _ARABIC_SEPARATORS.get(ch, ch))
+    return _GROUP_SPACE.sub(",", "".join(out))
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every figure in a text, left to right. Never raises on any input."""
+    """Every figure in a text, left to right. Never raises on any input. Digits of any
+    script are read (see fold_digits); positions point into the text as given."""
+    text = fold_digits(text)
     t = _tables()
     found: list[Quantity] = []
     end = 0
