@@ -102,10 +102,12 @@ def test_rounding_hedges_dates_and_unknowns(runner, app, statement: str, verdict
 
 EXPECTED_DRAFT = [
     (3, 29, "0.9 square kilometers", "supported"),
+    (3, 55, "2024", "supported"),  # "By 2024": the fact of the figure beside it is of 2024
     (4, 9, "5 million yuan", "contradicted"),  # the source says 4.64 million yuan
     (4, 64, "66,000 yuan", "supported"),
     (6, 20, "more than 250", "supported"),
     (8, 18, "1.22 million", "supported"),
+    (8, 43, "2024", "supported"),
     (9, 37, "1.35 million", "contradicted"),  # vs 1.53 million
     (17, 55, "69,987 yuan", "supported"),
     (18, 9, "6,000", "contradicted"),  # people: vs 600
@@ -122,10 +124,10 @@ def test_draft_gives_a_verdict_and_a_position_for_each_figure(runner, app) -> No
     assert result.exit_code == 1
     items = json.loads(result.stdout)
     assert [(f["line"], f["column"], f["figure"], f["verdict"]) for f in items] == EXPECTED_DRAFT
-    assert set(items[1]) == {"line", "column", "figure", "sentence", "verdict", "evidence", "reason"}
-    assert items[1]["sentence"].startswith("By 2024 its collective income had reached 5 million yuan")
+    assert set(items[2]) == {"line", "column", "figure", "sentence", "verdict", "evidence", "reason"}
+    assert items[2]["sentence"].startswith("By 2024 its collective income had reached 5 million yuan")
     lines = runner.invoke(app, ["check", "--file", str(path), "--format", "lines"]).stdout.splitlines()
-    assert lines[1] == (
+    assert lines[2] == (
         f"{path}:4:9: contradicted: 5 million yuan: the source says 4.64 million yuan [000_ba4d558163489fd9.txt:9]"
     )
     assert len(lines) == len(EXPECTED_DRAFT)

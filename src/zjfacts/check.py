@@ -1,15 +1,19 @@
-"""Statements against the sources: supported, contradicted or unverified, with evidence.
+"""Statements and drafts against the sources: a verdict for every figure, with evidence.
 
-For each figure of a statement (a count, an amount, a share, a year), the facts about the
-same quantity are those that
+Each figure of a sentence (a count, an amount, a share, a range, a date) is compared with
+the facts about the same quantity: facts that
 - measure it in a compatible unit (yuan with yuan, visitors with tourists, a year with a year),
-- are about the same thing: the statement names the fact's subject and shares its places,
-- hold for the same time, where the statement gives one.
-Then the figure either agrees with such a fact (exactly, within the writer's rounding, or
-within a hedge: "more than 30,000" and "30,000-plus"), disagrees with it (contradicted: the
-source says otherwise), or no such fact exists (unverified: a known place is not enough).
-A false alarm costs a writer's trust more than a miss, so "contradicted" needs a fact that
-matches the statement's subject closely; a looser match leaves the figure unverified.
+- are about what the figure's own clause is about (scope.py: several subjects, "its", "the
+  city", a list under "Key numbers for Lizu:"), in the places it names,
+- hold for the same time, where the sentence gives one.
+The figure is *supported* when such a fact agrees (exactly, within the writer's rounding or
+hedge, inside the source's range), *contradicted* when the closest one says otherwise, and
+*unverified* when none exists, the source's figure is doubtful, or it is a target the
+sentence reports as done. The errors writers make are caught: the right figure with the
+wrong year (the year is contradicted), digits swapped or a magnitude slipped; a figure moved
+to a place the sources give nothing for stays unverified with a hint of where it belongs.
+A false alarm costs a writer's trust more than a miss, so a figure the sources never give
+is never contradicted. A sentence's verdict is the worst of its figures'.
 """
 
 from __future__ import annotations
@@ -20,24 +24,24 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from zjfacts.agreement import agrees, fact_years, is_slip, open_ended
 from zjfacts.facts import Fact
-from zjfacts.figures import Figure, find_figures
-from zjfacts.index import Index, Match, subject_terms
+from zjfacts.figures import Figure, Figures, find_figures
+from zjfacts.index import Index, Match
 from zjfacts.numbers import Quantity, fold_digits
-from zjfacts.render import format_number
+from zjfacts.render import format_number, value_text
+from zjfacts.scope import Scope, Sources, noun_terms, sentence_names, subject_share, unit_fits
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
-_CLAUSE = re.compile(r"[;:]|,\s|\s(?:while|whereas|with|but|compared with)\s", re.IGNORECASE)
-_CURRENCIES = frozenset({"yuan", "USD"})
-_MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
-
-MIN_SUBJECT = 0.5  # share of the fact's subject the statement must name
-MIN_COVERAGE = 0.45  # share of the statement's words the fact must hold (statements are wordy)
+MIN_SUBJECT = 0.5  # share of the fact's subject the figure's scope must name
+MIN_COVERAGE = 0.45  # share of the scope's words the fact must hold (writers are wordy)
 CLOSE_COVERAGE = 0.8
-MAX_STATEMENT = 2000  # characters
-MAX_FIGURES = 12
-CANDIDATES = 25
+# A year beside other figures is a date of its own only when its clause names nearly all
+# of the dated fact's subject: "visitors in 2023" must not meet "Xi Jinping's visit".
+CONTEXT_DATE = 0.75
+MAX_STATEMENT = 2000  # characters: a longer sentence is checked in pieces this long
+MAX_FIGURES = 12  # figures checked a piece
 
 
 class Status(StrEnum):
@@ -47,6 +51,7 @@ class Status(StrEnum):
 
 
 EvidenceRows = Callable[[Sequence[Match]], list[dict[str, Any]]]
+LineOf = Callable[[Fact], int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +108,11 @@ class Verdict:
 class _Finding:
     status: Status
     text: str
-    evidence: tuple[Match, ...]
+    evidence: tuple[Match, ...] = ()
     cite: str | None = None
     after: str = ""  # said after the citation: "; rounded from 4.64 million"
     versus: str = ""  # ", not 34.5 percent": left out where the figure is printed beside it
+    off_years: tuple[int, ...] = ()  # the right figure, but the source gives it for other years
 
     def human(self) -> str:
         said = f"{self.text} ({self.cite})" if self.cite else self.text
@@ -116,138 +122,13 @@ class _Finding:
         return f"{self.text}{self.after} [{self.cite}]" if self.cite else self.text + self.after
 
 
-def _subject_head(terms: list[str]) -> list[str]:
-    """The last word of a subject, its head noun ("... fish farm employees" -> employees)."""
-    words = [t for t in terms if not t.isdigit()]
-    return words[-1:]
-
-
-def _fact_years(fact: Fact) -> set[int]:
-    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
-
-
-def _dated_in(finding: _Finding, years: list[int]) -> bool:
-    return bool(finding.evidence) and bool(_fact_years(finding.evidence[0].fact).intersection(years))
-
-
-def _fact_day(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
-    return int(m.group(1)) if m else None
-
-
-def _fact_month(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
-    return int(m.group(1)) if m else None
-
-
-class _Checker:
-    def __init__(self, index: Index, statement: str, line_of: Callable[[Fact], int | None]) -> None:
-        self.index = index
-        self.line_of = line_of
-        self.statement = statement
-        self.lex = index.lexicon
-        terms = set(self.lex.terms(statement))
-        self.plain_terms = terms
-        self.terms = terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
-
-    def subject_share(self, fact: Fact, terms: set[str] | None = None) -> float:
-        """How much of the fact's subject the statement (or a clause of it) names. Naming only
-        its place is naming nothing: "Lizu in 2024" is not about Lizu's CEO model."""
-        subject = [t for t in dict.fromkeys(self.lex.terms(fact.subject)) if not t.isdigit()]
-        within = self.terms if terms is None else terms
-        named = [t for t in subject if t in within]
-        if not subject or all(self.index.is_place(t) for t in named):
-            return 0.0
-        return len(named) / len(subject)
-
-    def counts_in_unit(self, figure: Figure, fact: Fact) -> bool:
-        """The figure names what it counts, and that is the fact's unit ("65 million people")."""
-        noun = self._noun_terms(figure.quantity)
-        unit_terms = set(self.lex.terms(fact.unit or ""))
-        return bool(noun and unit_terms and noun & unit_terms)
-
-    def subject_is_a_named_place(self, fact: Fact) -> bool:
-        """The fact counts something of a place the statement names ("Zhejiang population"),
-        not of a thing inside it ("Pea Flower Country Kitchen shareholders" in Lizu)."""
-        return any(t in self.terms and self.index.is_place(t) for t in self.lex.terms(fact.subject))
-
-    def says_more_than_places(self) -> bool:
-        """The statement has words beyond place names and figures."""
-        return sum(1 for t in self.plain_terms if not t.isdigit() and not self.index.is_place(t)) >= 2
-
-    def clause_terms(self, figure: Figure) -> set[str]:
-        """Terms of the clause holding the figure: in "income reached 5 million yuan, with a
-        per capita income of 66,000 yuan", 5 million is the income, not the per capita one."""
-        q = figure.quantity
-        bounds = [0, *(m.end() for m in _CLAUSE.finditer(self.statement)), len(self.statement)]
-        start = max(b for b in bounds if b <= q.start)
-        end = min(b for b in bounds if b >= q.end) if any(b >= q.end for b in bounds) else len(self.statement)
-        terms = set(self.lex.terms(self.statement[start:end]))
-        return terms | {syn for t in terms for syn in self.lex.synonyms.get(t, ())}
-
-    def unit_fits(self, figure: Figure, fact: Fact) -> bool:
-        """Yuan with yuan, km² with km², "600 people" with people, "visitors" with tourists."""
-        q = figure.quantity
-        if fact.value is None or fact.unit is None:
-            return False
-        if q.unit == "year" or fact.unit == "year":
-            return q.unit == fact.unit
-        if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
-            return q.unit == fact.unit
-        noun = self._noun_terms(q)
-        if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
-            return q.unit is None and not noun  # "income reached 66,000." names no unit
-        if not noun:
-            return True  # "employs 600": a count of the right subject will do
-        unit_terms = set(self.lex.terms(fact.unit))
-        # What the subject says is counted names the unit too: "Digang fish farm employees"
-        # are counted in people, and "600 employees" counts them.
-        unit_terms |= set(_subject_head(subject_terms(self.lex, fact.subject)))
-        widened = unit_terms | {s for t in unit_terms for s in self.lex.synonyms.get(t, ())}
-        return bool(noun & widened)
-
-    def _noun_terms(self, q: Quantity) -> set[str]:
-        """The head noun of what a figure counts: the first plural among the words after it
-        (up to a function word, "and" allowed), else the last of them. "25 guest rooms" counts
-        rooms, not guests; "137 city and county departments support" counts departments."""
-        words: list[str] = []
-        for word in q.noun.split()[:6]:
-            low = word.lower().strip(",.;:")
-            if low in ("and", "or"):
-                continue
-            if low in self.lex.stopwords or not low:
-                break
-            words.append(low)
-        if not words:
-            return set()
-        plural = [w for w in words if not w.endswith(("'s", "’s", "ss", "us")) and w.endswith("s") and len(w) > 3]
-        head = plural[0] if plural else words[0]
-        return set(self.lex.terms(head))
-
-    def time_fits(self, figure: Figure, context_years: list[int], fact: Fact) -> bool:
-        if figure.quantity.unit == "year":
-            return True
-        years = _fact_years(fact)
-        return not (context_years and years and not years.intersection(context_years))
-
-    def cite(self, match: Match) -> str:
-        line = self.line_of(match.fact)
-        return f"{match.fact.source}:{line}" if line else match.fact.source
-
-    def candidates(self, figure: Figure) -> list[Match]:
-        """Facts ranked by how well they match the statement with this figure taken out."""
-        q = figure.quantity
-        text = self.statement[: q.start] + " " + self.statement[q.end :]
-        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
-
-
-def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int | None] = lambda fact: None) -> Verdict:
-    """A statement's verdict: the worst of its figures' (contradicted, then unverified, then
-    supported). `line_of` gives a fact's seed line for the citations in the reasons."""
+def check_statement(index: Index, statement: str, line_of: LineOf = lambda fact: None) -> Verdict:
+    """A statement's verdict and its figures'. `line_of` gives a fact's seed line for the
+    citations in the reasons."""
     # A statement is a sentence; a pasted document is cut so checking stays quick.
     written = " ".join(statement[:MAX_STATEMENT].split())
     text = " ".join(fold_digits(statement[:MAX_STATEMENT]).split())
-    verdict = _verdict(index, text, line_of)
+    verdict = _verdict(Sources(index), text, line_of)
     if len(written) != len(text) or written == text:
         return verdict
     # Figures as written ("４．６４ million yuan"), though read as ASCII digits.
@@ -255,33 +136,79 @@ def check_statement(index: Index, statement: str, line_of: Callable[[Fact], int 
     return replace(verdict, statement=written, figures=shown)
 
 
-def _verdict(index: Index, text: str, line_of: Callable[[Fact], int | None]) -> Verdict:
-    figures, context_years = find_figures(text)
-    figures = figures[:MAX_FIGURES]
-    if not figures:
+def check_draft(index: Index, text: str, line_of: LineOf = lambda fact: None) -> Iterator[Verdict]:
+    """The verdict of every sentence of a draft that carries a figure, with the position of
+    the sentence and of each figure. A sentence longer than a statement is checked in
+    statement-sized pieces, so the work grows with the draft's length, never faster."""
+    from zjfacts.sentences import iter_sentences
+
+    sources = Sources(index)
+    folded = fold_digits(text)  # one character for one: positions hold in both
+    lines = text.split("\n") if folded != text else []
+    before = ""  # the names of the last sentence that gave some, for "its" and "the city"
+    for sentence in iter_sentences(folded):
+        for offset, piece in _pieces(sentence.text):
+            if find_figures(piece).claims:
+                verdict = _verdict(sources, piece, line_of, before)
+                yield _placed(verdict, sentence, offset, lines)
+            before = sentence_names(sources, piece) or before
+
+
+def _placed(verdict: Verdict, sentence: Any, offset: int, lines: list[str]) -> Verdict:
+    """A verdict with the draft's line and column for the sentence and each figure."""
+    line, column = sentence.position(offset)
+    figures = []
+    for f in verdict.figures:
+        at_line, at_column = sentence.position(offset + f.start)
+        written = lines[at_line - 1][at_column - 1 : at_column - 1 + len(f.figure)] if lines else ""
+        shown = written if len(written) == len(f.figure) and fold_digits(written) == f.figure else f.figure
+        figures.append(replace(f, figure=shown, line=at_line, column=at_column))
+    return replace(verdict, line=line, column=column, figures=tuple(figures))
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """A sentence in pieces of at most MAX_STATEMENT characters, cut at a space."""
+    start = 0
+    while len(text) - start > MAX_STATEMENT:
+        cut = text.rfind(" ", start + MAX_STATEMENT // 2, start + MAX_STATEMENT)
+        cut = cut if cut > 0 else start + MAX_STATEMENT
+        yield start, text[start:cut]
+        start = cut + (text[cut : cut + 1] == " ")
+    if start < len(text):
+        yield start, text[start:]
+
+
+def _verdict(sources: Sources, text: str, line_of: LineOf, before: str = "") -> Verdict:
+    found = find_figures(text)
+    claims = found.claims[:MAX_FIGURES]
+    if not claims:
         return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
-    checker = _Checker(index, text, line_of)
-    findings = [_check_figure(checker, f, context_years) for f in figures]
-    spelled = [f.spelled for f in figures]
-    counts = [f for f in figures if not f.is_year]
-    if counts and len(counts) < len(figures) and not context_years:
+    judge = _Judge(sources, text, line_of, found, before)
+    years = [] if found.years_claimed else found.years
+    pairs = [(f, judge.figure(f, years)) for f in claims]
+    counts = [f for f in claims if not f.is_year]
+    if found.years_claimed and counts and len(counts) < len(claims):
         # Spelled-out counts beside years: "Thirty-three villages were named in the 2025
         # batch" claims the count, with the year saying when. When the counts hold at those
         # years, that reading stands; otherwise the years are the claims, as in "the five
         # villages set up a company in 2019".
-        years = [int(f.quantity.value) for f in figures if f.is_year]
-        as_counts = [_check_figure(checker, f, years) for f in counts]
+        as_counts = [(f, judge.figure(f, found.years)) for f in counts]
         # The count's own fact must be dated in those years: an undated fact would let any
         # year through ("73 startups since launching in 2015" when the launch was in 2020).
-        if all(f.status is Status.supported and _dated_in(f, years) for f in as_counts):
-            findings, spelled, figures = as_counts, [False] * len(as_counts), counts
-    pairs = list(zip(figures, findings, strict=True))
-    if not all(spelled):
-        # "in the first three quarters", "two years ago": a spelled-out number beside
-        # figures in digits is rarely the claim; it only counts when it is contradicted.
-        pairs = [
-            (g, f) for (g, f), word in zip(pairs, spelled, strict=True) if not word or f.status is not Status.unverified
-        ]
+        wanted = {int(y.quantity.value) for y in found.years}
+        if all(f.status is Status.supported and _dated_in(f, wanted) for _, f in as_counts):
+            pairs, years = [(replace(g, spelled=False), f) for g, f in as_counts], found.years
+    if not all(g.spelled for g, _ in pairs):
+        # "two years ago", "in six batches": a spelled-out number beside figures in digits
+        # is rarely the claim; it only counts when the sources settle it.
+        pairs = [(g, f) for g, f in pairs if not g.spelled or f.status is not Status.unverified]
+    for y in years:
+        finding = judge.context_year(y, pairs)
+        if finding is not None:
+            pairs.append((y, finding))
+    pairs.sort(key=lambda p: p[0].quantity.start)
+    if not pairs:
+        return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
     items = tuple(_figure_verdict(text, g, f) for g, f in pairs)
     for status in (Status.contradicted, Status.unverified, Status.supported):
         chosen = [f for _, f in pairs if f.status is status]
@@ -293,6 +220,10 @@ def _verdict(index: Index, text: str, line_of: Callable[[Fact], int | None]) -> 
             brief = "; ".join(f.brief() for f in chosen)
             return Verdict(text, status, reason, tuple(evidence), brief, figures=items)
     raise AssertionError("unreachable")
+
+
+def _dated_in(finding: _Finding, years: set[int]) -> bool:
+    return bool(finding.evidence) and bool(fact_years(finding.evidence[0].fact) & years)
 
 
 def _figure_verdict(text: str, figure: Figure, finding: _Finding) -> FigureVerdict:
@@ -309,158 +240,197 @@ def _figure_verdict(text: str, figure: Figure, finding: _Finding) -> FigureVerdi
     )
 
 
-def _check_figure(checker: _Checker, figure: Figure, context_years: list[int]) -> _Finding:
-    said = _said(figure.quantity, figure.month, figure.day)
-    clause = checker.clause_terms(figure)
-    same: list[tuple[float, float, Match]] = []
-    for match in checker.candidates(figure):
-        fact = match.fact
-        if not checker.unit_fits(figure, fact) or not checker.time_fits(figure, context_years, fact):
-            continue
-        share = checker.subject_share(fact)
-        if not share and checker.counts_in_unit(figure, fact) and checker.subject_is_a_named_place(fact):
-            share = MIN_SUBJECT  # "Zhejiang is home to 65 million people": the place and its count
-        # About the same thing: the statement names the fact's subject; or, for a date, the
-        # fact holds nearly every word of a statement that says more than a place (an event
-        # whose subject is a full company name the writer shortened).
-        named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
-        close = figure.quantity.unit == "year" and match.coverage >= CLOSE_COVERAGE and checker.says_more_than_places()
-        if not (named or close):
-            continue
-        same.append((checker.subject_share(fact, clause), share + match.coverage, match))
-    if not same:
-        return _Finding(Status.unverified, f"no fact in the sources gives {said}", ())
-    same.sort(key=lambda s: (-s[0], -s[1]))
-    ranked = [m for _, _, m in same]
-    for match in ranked:
-        agrees, note = _agrees(figure, match.fact)
-        if agrees:
-            return _Finding(
-                Status.supported, f"the source says {_says(match.fact, figure)}", (match,), checker.cite(match), note
+@dataclass(slots=True)
+class _Candidate:
+    match: Match
+    own: float  # share of the fact's subject named in the figure's own clause
+    rank: float
+    timed: bool  # holds for the sentence's time
+
+
+class _Judge:
+    """The figures of one sentence against the sources."""
+
+    def __init__(self, sources: Sources, text: str, line_of: LineOf, found: Figures, before: str) -> None:
+        self.sources, self.text, self.line_of, self.before = sources, text, line_of, before
+        self.others = [f.quantity for f in found.claims if not f.is_year]
+
+    def scope(self, q: Quantity, years: list[Figure], own_only: bool = False) -> Scope:
+        others = [o for o in self.others if o is not q]
+        return Scope.of(self.sources, self.text, q, others, [y.quantity for y in years], self.before, own_only)
+
+    def cite(self, match: Match) -> str:
+        line = self.line_of(match.fact)
+        return f"{match.fact.source}:{line}" if line else match.fact.source
+
+    def figure(self, figure: Figure, years: list[Figure], own_only: bool = False) -> _Finding:
+        """The finding for one figure; `years` say when, `own_only` reads its clause alone."""
+        q = figure.quantity
+        said = _said(figure)
+        scope = self.scope(q, years, own_only)
+        same: list[_Candidate] = []
+        loose: list[Match] = []
+        for match in self.sources.candidates(scope.query):
+            fact = match.fact
+            if not unit_fits(self.sources, q, fact):
+                continue
+            share = subject_share(self.sources, fact, scope.local)
+            if own_only and share < CONTEXT_DATE:
+                continue
+            if not share and self._counts_a_named_place(q, fact, scope):
+                share = MIN_SUBJECT  # "Zhejiang is home to 65 million people": the place and its count
+            # About the same thing: the scope names the fact's subject; or, for a date, the
+            # fact holds nearly every word of a scope that says more than a place (an event
+            # whose subject is a full company name the writer shortened).
+            named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
+            close = (
+                figure.is_year
+                and not own_only
+                and match.coverage >= CLOSE_COVERAGE
+                and self._says_more_than_places(scope)
             )
-    best = ranked[0]
-    says = f"the source says {_says(best.fact, figure)}"
-    if _open_ended(best.fact, figure.quantity):
-        after = f", which neither confirms nor rules out {said}"
-        return _Finding(Status.unverified, says, (best,), checker.cite(best), after)
-    return _Finding(Status.contradicted, says, tuple(ranked[:3]), checker.cite(best), versus=f", not {said}")
+            if not (named or close):
+                if share >= MIN_SUBJECT:
+                    loose.append(match)
+                continue
+            timed = figure.is_year or _time_fits(scope.years, fact)
+            own = subject_share(self.sources, fact, scope.own)
+            same.append(_Candidate(match, own, share + match.coverage, timed))
+        in_time = [c for c in same if c.timed]
+        if in_time:
+            return self._decide(figure, scope, in_time)
+        for c in same:  # the right figure for another year: the year is what is wrong
+            if agrees(figure, c.match.fact)[0]:
+                fact = c.match.fact
+                text = f"the source says {_says(fact, figure)}"
+                return _Finding(
+                    Status.supported, text, (c.match,), self.cite(c.match), f", for {fact.as_of}", off_years=scope.years
+                )
+        for match in loose:  # digits swapped or a magnitude slipped ("56 million" for 65 million)
+            if is_slip(q, match.fact) and not any(agrees(figure, m.fact)[0] for m in loose):
+                text = f"the source says {_says(match.fact, figure)}"
+                return _Finding(Status.contradicted, text, (match,), self.cite(match), versus=f", not {said}")
+        return _Finding(Status.unverified, f"no fact in the sources gives {said}", (), after=self._hint(figure, scope))
+
+    def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate]) -> _Finding:
+        same.sort(key=lambda c: (-c.own, -c.rank))
+        ranked = [c.match for c in same]
+        said = _said(figure)
+        held_back: _Finding | None = None
+        for match in ranked:
+            ok, rounded = agrees(figure, match.fact)
+            if not ok:
+                continue
+            text = f"the source says {_says(match.fact, figure)}"
+            caveat = _caveat(match.fact, scope)
+            if caveat:
+                held_back = held_back or _Finding(Status.unverified, text, (match,), self.cite(match), caveat)
+                continue
+            note = f"; rounded from {format_number(rounded)}" if rounded is not None else ""
+            return _Finding(Status.supported, text, (match,), self.cite(match), note)
+        if held_back is not None:
+            return held_back
+        best = ranked[0]
+        says = f"the source says {_says(best.fact, figure)}"
+        caveat = _caveat(best.fact, scope)
+        if caveat:
+            return _Finding(Status.unverified, says, (best,), self.cite(best), caveat)
+        if open_ended(best.fact, figure.quantity):
+            after = f", which neither confirms nor rules out {said}"
+            return _Finding(Status.unverified, says, (best,), self.cite(best), after)
+        return _Finding(Status.contradicted, says, tuple(ranked[:3]), self.cite(best), versus=f", not {said}")
+
+    def _hint(self, figure: Figure, scope: Scope) -> str:
+        """Where the sources do give this figure, when the scope names another place:
+        "; the source gives 64 units for Lishui, not Shaoxing"."""
+        if not scope.places or figure.is_year:
+            return ""
+        query = " ".join(w for w in scope.query.split() if not _placeish(self.sources, w))
+        for match in self.sources.candidates(query):
+            fact = match.fact
+            places = {t for p in fact.places for t in self.sources.terms(p)}
+            if places & scope.places or not unit_fits(self.sources, figure.quantity, fact):
+                continue
+            share = subject_share(self.sources, fact, scope.local - scope.places)
+            if share >= MIN_SUBJECT and agrees(figure, fact)[0] and fact.places:
+                named = [p for p in scope.places if not any(p in self.sources.terms(f) for f in fact.places)]
+                where = f", not {_title(named[0])}" if named else ""
+                return f"; the source gives {_says(fact, figure)} for {fact.places[0]}{where} [{self.cite(match)}]"
+        return ""
+
+    def context_year(self, year: Figure, pairs: list[tuple[Figure, _Finding]]) -> _Finding | None:
+        """A year beside other figures: a date of its own when a fact dates what its clause
+        says ("founded a company in 2019"); else right when the fact of a figure beside it
+        holds for that year, wrong when that fact gives the figure for another year; else
+        it only says when, and gets no verdict."""
+        value = int(year.quantity.value)
+        near = sorted(pairs, key=lambda p: abs(p[0].quantity.start - year.quantity.start))
+        for figure, finding in near:
+            if value in finding.off_years and finding.evidence:
+                fact = finding.evidence[0].fact
+                text = f"the source gives {_says(fact, figure)} for {fact.as_of}"
+                return _Finding(Status.contradicted, text, finding.evidence, finding.cite, versus=f", not {value}")
+        for _, finding in near:
+            if finding.status is Status.supported and finding.evidence and not finding.off_years:
+                fact = finding.evidence[0].fact
+                if value in fact_years(fact) or re.search(rf"\b{value}\b", fact.quote):
+                    text = f"the source dates it {fact.as_of or value}"
+                    return _Finding(Status.supported, text, finding.evidence, finding.cite)
+        own = self.figure(year, [], own_only=True)
+        return own if own.status is not Status.unverified else None
+
+    def _counts_a_named_place(self, q: Quantity, fact: Fact, scope: Scope) -> bool:
+        """The figure counts in the fact's unit something of a place the scope names
+        ("Zhejiang population" and "65 million people"), not of a thing inside it."""
+        noun = noun_terms(self.sources, q)
+        unit = set(self.sources.terms(fact.unit or ""))
+        if not (noun and unit and noun & unit):
+            return False
+        return any(t in scope.local and self.sources.is_place(t) for t in self.sources.terms(fact.subject))
+
+    def _says_more_than_places(self, scope: Scope) -> bool:
+        return sum(1 for t in scope.own if not t.isdigit() and not self.sources.is_place(t)) >= 2
 
 
-def _agrees(figure: Figure, fact: Fact) -> tuple[bool, str]:
-    """Whether a figure agrees with a fact's value, and a note when only within rounding."""
+def _caveat(fact: Fact, scope: Scope) -> str:
+    """Why a fact that agrees still cannot support: its figure is doubtful (the note says
+    why), or a target or forecast the sentence reports as done."""
+    if getattr(fact, "doubtful", False):
+        return f", but the source's figure is doubtful: {fact.note or 'garbled in the source'}"
+    status = str(getattr(fact, "status", "reported") or "reported")
+    if status in ("target", "forecast") and not scope.plan:
+        return f", as a {status}, not as done"
+    return ""
+
+
+def _time_fits(years: tuple[int, ...], fact: Fact) -> bool:
+    held = fact_years(fact)
+    return not (years and held and not held.intersection(years))
+
+
+def _placeish(sources: Sources, word: str) -> bool:
+    terms = sources.terms(word.strip(",.;:'’s"))
+    return bool(terms) and all(sources.is_place(t) for t in terms)
+
+
+def _title(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
+def _said(figure: Figure) -> str:
     q = figure.quantity
-    s, f = q.value, float(fact.value or 0.0)
-    if q.unit == "year":
-        if int(s) != int(f):
-            return False, ""
-        month = _fact_month(fact)
-        if figure.month and month and figure.month != month:
-            return False, ""
-        day = _fact_day(fact)
-        if figure.day and day and figure.day != day:
-            return False, ""
-        return True, ""
-    kind = q.bound_kind
-    fact_kind = _bound(fact)
-    if abs(s - f) <= 1e-9 * max(1.0, abs(f)):
-        return True, ""
-    if kind == "min":
-        inclusive = q.bound in ("at least", "plus")
-        if f > s or (inclusive and f >= s) or (fact_kind == "min" and f >= s):
-            return True, ""
-        return False, ""
-    if kind == "max":
-        close = q.bound in ("nearly", "almost", "nearing")
-        if f <= s and (not close or f >= 0.9 * s):
-            return True, ""
-        return False, ""
-    rounded = round(f / q.precision) * q.precision
-    relative = abs(s - f) / abs(f) if f else 1.0
-    if kind == "approx" and (abs(rounded - s) <= 1e-9 * max(1.0, abs(s)) or relative <= 0.1):
-        return True, f"; rounded from {format_number(f)}"
-    if abs(rounded - s) <= 1e-9 * max(1.0, abs(s)) and relative <= 0.02:
-        return True, f"; rounded from {format_number(f)}"
-    return False, ""
-
-
-def _open_ended(fact: Fact, q: Quantity) -> bool:
-    """A hedged source figure that a plain figure near it neither confirms nor rules out:
-    "over 10 million" leaves 12 million open, but a writer with 25 million would have said
-    "over 20 million" (a hedge covers one step of the figure's own rounding)."""
-    kind = _bound(fact)
-    f = float(fact.value or 0.0)
-    step = _step(f)
-    if kind == "min":
-        return f <= q.value < f + step and q.bound_kind != "max"
-    if kind == "max":
-        return f - step < q.value <= f and q.bound_kind != "min"
-    return False
-
-
-def _step(value: float) -> float:
-    """The rounding step a figure was written to: 30,000 -> 10,000; 27.8 -> 0.1."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    if "." in text:
-        return 10.0 ** -len(text.split(".")[1])
-    whole = text.lstrip("-")
-    zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
-    return 10.0 ** min(zeros, len(whole) - 1)
-
-
-def _bound(fact: Fact) -> str | None:
-    from zjfacts.numbers import bound_kind
-
-    return bound_kind(fact.bound)
-
-
-def _said(q: Quantity, month: int | None = None, day: int | None = None) -> str:
-    from zjfacts.render import value_text
-
-    if q.unit == "year" and month:  # a date as the sources' as_of writes it: 2023-09-20
-        return f"{int(q.value)}-{month:02d}" + (f"-{day:02d}" if day else "")
+    if q.unit == "year" and figure.month:  # a date as the sources' as_of writes it: 2023-09-20
+        return f"{int(q.value)}-{figure.month:02d}" + (f"-{figure.day:02d}" if figure.day else "")
     return value_text(q.value, q.unit, q.bound) or format_number(q.value)
 
 
 def _says(fact: Fact, figure: Figure | None = None) -> str:
-    from zjfacts.render import value_text
-
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
+    top = getattr(fact, "value_max", None)
+    if isinstance(top, (int, float)) and fact.value is not None and top > fact.value:
+        return f"{format_number(float(fact.value))} to {value_text(float(top), fact.unit, None)}"
     return value_text(fact.value, fact.unit, fact.bound)
-
-
-def check_draft(
-    index: Index, text: str, line_of: Callable[[Fact], int | None] = lambda fact: None
-) -> Iterator[Verdict]:
-    """The verdict of every sentence of a draft that carries a figure, with the position of
-    the sentence and of each figure. A sentence longer than a statement is checked in
-    statement-sized pieces, so the work grows with the draft's length, never faster."""
-    from zjfacts.sentences import iter_sentences
-
-    for sentence in iter_sentences(text):
-        for offset, piece in _pieces(sentence.text):
-            if not find_figures(piece)[0]:
-                continue
-            verdict = _verdict(index, piece, line_of)
-            line, column = sentence.position(offset)
-            figures = tuple(
-                replace(f, line=p[0], column=p[1])
-                for f in verdict.figures
-                for p in [sentence.position(offset + f.start)]
-            )
-            yield replace(verdict, line=line, column=column, figures=figures)
-
-
-def _pieces(text: str) -> Iterator[tuple[int, str]]:
-    """A sentence in pieces of at most MAX_STATEMENT characters, cut at a space."""
-    start = 0
-    while len(text) - start > MAX_STATEMENT:
-        cut = text.rfind(" ", start + MAX_STATEMENT // 2, start + MAX_STATEMENT)
-        cut = cut if cut > 0 else start + MAX_STATEMENT
-        yield start, text[start:cut]
-        start = cut + (text[cut : cut + 1] == " ")
-    if start < len(text):
-        yield start, text[start:]
 
 
 def read_draft(path: str) -> tuple[str, str]:

@@ -94,26 +94,35 @@ def _spelled(text: str, q: Quantity) -> bool:
     return not any(ch.isdigit() for ch in text[q.start : q.end])
 
 
-def find_figures(text: str) -> tuple[list[Figure], list[int]]:
-    """The figures to check, and the years that only say when (context)."""
+# A spelled-out count inside a span of time is no figure: "the first three quarters".
+_PERIOD = re.compile(r"\s*(?:quarters?|months?|weeks?|days?|halves|half)\b", re.IGNORECASE)
+_PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|final)\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A sentence's figures: the claims to check, and every year with its month and day
+    (the claims too when `years_claimed`, else what says when)."""
+
+    claims: list[Figure]
+    years: list[Figure]
+    years_claimed: bool
+
+
+def find_figures(text: str) -> Figures:
+    """The figures of a sentence (see Figures)."""
     quantities = [
         q
         for q in find_quantities(text)
         # "one of the villages" is not a figure; a spelled-out one rarely is.
         if not (q.value == 1 and not q.unit and not text[q.start : q.end].strip()[:1].isdigit())
         and not _is_day(text, q)
+        and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
     ]
-    years = [q for q in quantities if q.unit == "year"]
-    others = [q for q in quantities if q.unit != "year"]
-    in_digits = [q for q in others if not _spelled(text, q)]
-    if in_digits or (others and not years):
-        return [Figure(q, spelled=_spelled(text, q)) for q in others], [int(q.value) for q in years]
+    years = [Figure(q, *_date_before(text, q)) for q in quantities if q.unit == "year"]
+    others = [Figure(q, spelled=_spelled(text, q)) for q in quantities if q.unit != "year"]
+    if any(not f.spelled for f in others) or (others and not years):
+        return Figures(others, years, False)
     # Only years, or years beside spelled-out counts ("the five villages set up a company
     # in 2019"): the years are the claims; the words are checked too but rarely decide.
-    dated = [Figure(q, *_date_before(text, q)) for q in years]
-    return [*dated, *(Figure(q, spelled=True) for q in others)], []
-
-
-def year_figures(text: str) -> list[Figure]:
-    """The years of a sentence as dated figures, for when a year is the thing in doubt."""
-    return [Figure(q, *_date_before(text, q)) for q in find_quantities(text) if q.unit == "year"]
+    return Figures([*years, *others], years, True)

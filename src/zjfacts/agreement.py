@@ -1,0 +1,130 @@
+"""Does a writer's figure agree with a source's? Rounding, hedges, ranges and dates.
+
+A figure agrees with a fact when it is the fact's value exactly, within the writer's own
+rounding ("4.6 million" for 4.64 million), within a hedge ("more than 30,000" for
+"30,000-plus", "well over half a million" for 584,000), or inside a range the source gives
+(value..value_max). What the source states as a target or forecast, or flags as doubtful,
+is judged in check.py; this module only compares numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zjfacts.facts import Fact
+from zjfacts.figures import Figure
+from zjfacts.numbers import Quantity, bound_kind
+
+__all__ = ["agrees", "fact_years", "is_slip", "open_ended", "value_max"]
+
+
+def value_max(fact: Fact) -> float | None:
+    """The upper end of a range the source gives ("20-30 percent"), when the base has one."""
+    top = getattr(fact, "value_max", None)
+    return float(top) if isinstance(top, (int, float)) else None
+
+
+def fact_years(fact: Fact) -> set[int]:
+    """The years a fact holds for, from its as_of ("2025-01/2025-09" -> {2025})."""
+    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
+
+
+def _fact_month(fact: Fact) -> int | None:
+    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
+    return int(m.group(1)) if m else None
+
+
+def _fact_day(fact: Fact) -> int | None:
+    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
+    return int(m.group(1)) if m else None
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
+    """Whether a figure agrees with a fact's value; the source's value when only within
+    rounding (for a "rounded from" note), else None."""
+    q = figure.quantity
+    s, f = q.value, float(fact.value or 0.0)
+    if q.unit == "year":
+        month, day = _fact_month(fact), _fact_day(fact)
+        ok = int(s) == int(f) and not (figure.month and month and figure.month != month)
+        return ok and not (figure.day and day and figure.day != day), None
+    top = value_max(fact)
+    if top is not None and top > f:
+        return _in_range(q, f, top), None
+    kind, fact_kind = q.bound_kind, bound_kind(fact.bound)
+    if _same(s, f):
+        return True, None
+    if kind == "min":
+        inclusive = q.bound in ("at least", "plus")
+        return f > s or (inclusive and f >= s) or (fact_kind == "min" and f >= s), None
+    if kind == "max":
+        close = q.bound in ("nearly", "almost", "nearing")
+        return f <= s and (not close or f >= 0.9 * s), None
+    rounded = round(f / q.precision) * q.precision
+    relative = abs(s - f) / abs(f) if f else 1.0
+    if kind == "approx" and (_same(rounded, s) or relative <= 0.1):
+        return True, f
+    if _same(rounded, s) and relative <= 0.02:
+        return True, f
+    return False, None
+
+
+def _in_range(q: Quantity, low: float, high: float) -> bool:
+    """A figure inside a range the source gives; a hedge must fit the range too."""
+    kind = q.bound_kind
+    if kind == "min":
+        return high > q.value
+    if kind == "max":
+        return low <= q.value
+    slack = q.precision / 2 if kind == "approx" else 0.0
+    return low - slack <= q.value <= high + slack
+
+
+def open_ended(fact: Fact, q: Quantity) -> bool:
+    """A hedged source figure that a plain figure near it neither confirms nor rules out:
+    "over 10 million" leaves 12 million open, but a writer with 25 million would have said
+    "over 20 million" (a hedge covers one step of the figure's own rounding)."""
+    kind = bound_kind(fact.bound)
+    f = float(fact.value or 0.0)
+    step = _step(f)
+    if kind == "min":
+        return f <= q.value < f + step and q.bound_kind != "max"
+    if kind == "max":
+        return f - step < q.value <= f and q.bound_kind != "min"
+    return False
+
+
+def _step(value: float) -> float:
+    """The rounding step a figure was written to: 30,000 -> 10,000; 27.8 -> 0.1."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if "." in text:
+        return 10.0 ** -len(text.split(".")[1])
+    whole = text.lstrip("-")
+    zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
+    return 10.0 ** min(zeros, len(whole) - 1)
+
+
+def _digits(value: float) -> str:
+    return f"{value:.6f}".replace(".", "").strip("0")
+
+
+def is_slip(q: Quantity, fact: Fact) -> bool:
+    """The figure is the source's with a writer's slip: two digits swapped (56 for 65,
+    34.5 for 43.5) or the point or scale moved (46.4 million for 4.64 million). Only exact
+    figures: a hedge is no slip."""
+    f = float(fact.value or 0.0)
+    if q.bound or not f or _same(q.value, f) or q.unit == "year":
+        return False
+    a, b = _digits(q.value), _digits(f)
+    if len(a) < 2:
+        return False  # "5 million" for 50 million may be another figure altogether
+    if a == b:
+        return True  # the same digits at another magnitude
+    if len(a) != len(b) or sorted(a) != sorted(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and 0.1 < q.value / f < 10

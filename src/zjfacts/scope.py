@@ -1,0 +1,219 @@
+"""What a figure of a sentence is about, and the one door from `check` to the fact index.
+
+A sentence may have several subjects: "Yucun received 1.22 million visitors in 2024, while
+Badoujie drew more than 1.53 million". Each figure is read in its own clause, which inherits
+what it leaves out from the clause before it and the sentence's first clause (the
+measure "visitors", or the subject of "up 43.5 percent"), but never a place when it names
+its own. A sentence that points back ("its", "the city", "the alliance") or names nothing
+(a list item under "Key numbers for Lizu:") borrows the names of the last sentence that had
+some. `Sources` is all `check` asks of the index: candidates for a text, place names, terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zjfacts.facts import Fact
+from zjfacts.index import Index, Match, subject_terms
+from zjfacts.numbers import Quantity
+
+__all__ = ["CANDIDATES", "Scope", "Sources", "sentence_names"]
+
+CANDIDATES = 25  # facts read per figure
+_MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
+_CLAUSE = re.compile(
+    r"[;:]|,\s|\s(?:while|whereas|with|but|compared with|and (?:the|its|their|it|a|an)|which|who|bringing|"
+    r"cutting)\s|\s(?:up|down)(?:\s+(?:to|by))?\s+(?=\d)",
+    re.IGNORECASE,
+)
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|they|their|them|this|these|there|the (?:city|alliance|area|village|villages|town|county|"
+    r"province|district|park|company|centre|center|scenic area|wider area|cluster|project|programme|program|"
+    r"region|team|model|platform|industry|sector|chain|scheme|plan|campaign|same period))\b",
+    re.IGNORECASE,
+)
+# A sentence that presents its figure as a plan, target or forecast, not as done.
+_PLAN = re.compile(r"\b(?:plans?|planned|aims?|target\w*|expect\w*|forecast\w*|projected|will|goal)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][\w’'-]*")
+_CURRENCIES = frozenset({"yuan", "USD"})
+_MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
+
+
+class Sources:
+    """The fact index as `check` uses it (one place to rewire when the index changes)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.lex = index.lexicon
+        self._memo: dict[str, list[Match]] = {}
+
+    def candidates(self, text: str) -> list[Match]:
+        """Facts that match a text, best first (no measure or coverage filter)."""
+        found = self._memo.get(text)
+        if found is None:
+            if len(self._memo) >= _MEMO:
+                self._memo.clear()  # bounded memory on a draft of any size
+            found = list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
+            self._memo[text] = found
+        return found
+
+    def is_place(self, term: str) -> bool:
+        return self.index.is_place(term)
+
+    def terms(self, text: str) -> list[str]:
+        return self.lex.terms(text)
+
+    def widen(self, terms: set[str]) -> set[str]:
+        """Terms and their synonyms ("visitors" meets "tourists")."""
+        return terms | {s for t in terms for s in self.lex.synonyms.get(t, ())}
+
+    def subject(self, fact: Fact) -> list[str]:
+        """The terms of a fact's subject without digits or its qualifying parenthesis."""
+        return [t for t in dict.fromkeys(subject_terms(self.lex, fact.subject)) if not t.isdigit()]
+
+    def is_stopword(self, word: str) -> bool:
+        return word in self.lex.stopwords
+
+
+def sentence_names(sources: Sources, text: str) -> str:
+    """The names a sentence gives (capitalised words past its first, and places), for the
+    sentences after it that point back; "" when it names nothing."""
+    words = [m.group() for m in _NAME.finditer(text)]
+    first = text.lstrip("#-*> \"'“").split(" ", 1)[0]
+    # The first word is capitalised anyway: a name unless it is a function word.
+    names = [w for w in words if not (w == first and sources.is_stopword(w.lower()))]
+    return " ".join(w.removesuffix("'s").removesuffix("’s") for w in names)
+
+
+def _is_placeish(sources: Sources, word: str) -> bool:
+    terms = sources.terms(word.removesuffix("'s").removesuffix("’s"))
+    return bool(terms) and all(sources.is_place(t) for t in terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one figure is about: the words to search with, the terms its subject may be
+    named by (`local`), those of its own clause (`own`), and the years it holds for."""
+
+    query: str
+    local: frozenset[str]
+    own: frozenset[str]
+    places: frozenset[str]
+    years: tuple[int, ...]
+    plan: bool  # presented as a plan, target or forecast ("plans", "aims", "expected")
+
+    @staticmethod
+    def of(
+        sources: Sources,
+        text: str,
+        q: Quantity,
+        others: list[Quantity],
+        years: list[Quantity],
+        before: str,
+        own_only: bool = False,
+    ) -> Scope:
+        """The scope of the figure `q` of the sentence `text`; `others` are its other
+        figures (cut from the search), `years` its years, `before` the names of the
+        sentences before it (used when this one points back or names nothing);
+        `own_only` reads the figure's clause alone."""
+        starts = _clause_starts(text)
+        i = max(k for k, b in enumerate(starts) if b <= q.start)
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        own_text = _cut(text, starts[i], end, q, others)
+        own_terms = set(sources.terms(own_text))
+        own_places = {t for t in own_terms if sources.is_place(t)}
+        inherited: list[str] = []
+        # The clause before and the first one; a clause that opens the sentence ("Covering
+        # 245 square kilometers, the Greater Yucun area ...") reads the next one instead.
+        around = {0, i - 1} if i else {1}
+        for k in [] if own_only else sorted(around - {i, -1, len(starts)}):
+            part = _cut(text, starts[k], starts[k + 1] if k + 1 < len(starts) else len(text), q, others)
+            inherited.append(_without_places(sources, part) if own_places else part)
+        query = " ".join([own_text, *inherited])
+        names_here = {t for t in sources.terms(query) if sources.is_place(t)}
+        if before and not own_only and (_POINTS_BACK.search(text) or not sentence_names(sources, text)):
+            query += " " + (_without_places(sources, before) if names_here else before)
+        # What the figure itself names counts too: "4.86 square kilometers" names an area.
+        said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
+        local = sources.widen(set(sources.terms(query + " " + said)))
+        held = [y for y in years if starts[i] <= y.start < end] or years
+        plan = bool(_PLAN.search(text))
+        return Scope(
+            query=query,
+            local=frozenset(local),
+            own=frozenset(sources.widen(own_terms)),
+            places=frozenset(t for t in local if sources.is_place(t)),
+            years=tuple(int(y.value) for y in held),
+            plan=plan,
+        )
+
+
+def _clause_starts(text: str) -> list[int]:
+    """Where the clauses of a sentence start; a stretch without a word joins the next."""
+    starts = [0]
+    for m in _CLAUSE.finditer(text):
+        if any(ch.isalnum() for ch in text[starts[-1] : m.start()]):
+            starts.append(m.start())
+    return starts
+
+
+def _cut(text: str, start: int, end: int, q: Quantity, others: list[Quantity]) -> str:
+    """A clause with the figure and the other non-year figures blanked out."""
+    chars = list(text[start:end])
+    for f in [q, *others]:
+        for k in range(max(f.start, start), min(f.end, end)):
+            chars[k - start] = " "
+    return "".join(chars)
+
+
+def _without_places(sources: Sources, text: str) -> str:
+    return " ".join(w for w in text.split() if not _is_placeish(sources, w.strip(",.;:")))
+
+
+def unit_fits(sources: Sources, q: Quantity, fact: Fact) -> bool:
+    """Yuan with yuan, km² with km², "600 people" with people, "visitors" with tourists."""
+    if fact.value is None or fact.unit is None:
+        return False
+    if q.unit == "year" or fact.unit == "year":
+        return q.unit == fact.unit
+    if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
+        return q.unit == fact.unit
+    noun = noun_terms(sources, q)
+    if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+        return q.unit is None and not noun  # "income reached 66,000." names no unit
+    if not noun:
+        return True  # "employs 600": a count of the right subject will do
+    unit_terms = set(sources.terms(fact.unit))
+    # What the subject says is counted names the unit too: "Digang fish farm employees"
+    # are counted in people, and "600 employees" counts them.
+    unit_terms |= set(sources.subject(fact)[-1:])
+    return bool(noun & sources.widen(unit_terms))
+
+
+def noun_terms(sources: Sources, q: Quantity) -> set[str]:
+    """The head noun of what a figure counts: the first plural among the words after it
+    (up to a function word, "and" allowed), else the first of them. "25 guest rooms" counts
+    rooms, not guests; "137 city and county departments support" counts departments."""
+    words: list[str] = []
+    for word in q.noun.split()[:6]:
+        low = word.lower().strip(",.;:")
+        if low in ("and", "or"):
+            continue
+        if sources.is_stopword(low) or not low:
+            break
+        words.append(low)
+    if not words:
+        return set()
+    plural = [w for w in words if not w.endswith(("'s", "’s", "ss", "us")) and w.endswith("s") and len(w) > 3]
+    return set(sources.terms(plural[0] if plural else words[0]))
+
+
+def subject_share(sources: Sources, fact: Fact, terms: frozenset[str] | set[str]) -> float:
+    """How much of the fact's subject the terms name. Naming only its place is naming
+    nothing: "Lizu in 2024" is not about Lizu's CEO model."""
+    subject = sources.subject(fact)
+    named = [t for t in subject if t in terms]
+    if not subject or all(sources.is_place(t) for t in named):
+        return 0.0
+    return len(named) / len(subject)
