@@ -114,16 +114,19 @@ def _digits(value: float) -> str:
 
 def is_slip(q: Quantity, fact: Fact) -> bool:
     """The figure is the source's with a writer's slip: two digits swapped (56 for 65,
-    34.5 for 43.5) or the point or scale moved (46.4 million for 4.64 million). Only exact
-    figures: a hedge is no slip."""
+    34.5 for 43.5), one digit more or less (18,000 for 8,000), or the point or scale moved
+    (46.4 million for 4.64 million)."""
     f = float(fact.value or 0.0)
-    if q.bound or not f or _same(q.value, f) or q.unit == "year":
+    if not f or _same(q.value, f) or q.unit == "year":
         return False
     a, b = _digits(q.value), _digits(f)
     if len(a) < 2:
         return False  # "5 million" for 50 million may be another figure altogether
     if a == b:
         return True  # the same digits at another magnitude
+    if abs(len(a) - len(b)) == 1:  # one digit more or less: 18,000 for 8,000
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
     if len(a) != len(b) or sorted(a) != sorted(b):
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]

@@ -30,7 +30,7 @@ from zjfacts.figures import Figure, Figures, find_figures
 from zjfacts.index import Index, Match
 from zjfacts.numbers import Quantity, fold_digits
 from zjfacts.render import format_number, value_text
-from zjfacts.scope import Scope, Sources, noun_terms, sentence_names, subject_share, unit_fits
+from zjfacts.scope import Context, Scope, Sources, noun_terms, sentence_names, subject_share, unit_fits
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
@@ -145,13 +145,13 @@ def check_draft(index: Index, text: str, line_of: LineOf = lambda fact: None) ->
     sources = Sources(index)
     folded = fold_digits(text)  # one character for one: positions hold in both
     lines = text.split("\n") if folded != text else []
-    before = ""  # the names of the last sentence that gave some, for "its" and "the city"
+    before = Context()  # what the sentences before named, for "its" and "the city"
     for sentence in iter_sentences(folded):
         for offset, piece in _pieces(sentence.text):
             if find_figures(piece).claims:
                 verdict = _verdict(sources, piece, line_of, before)
                 yield _placed(verdict, sentence, offset, lines)
-            before = sentence_names(sources, piece) or before
+            before = before.after(sources, piece, sentence.heading)
 
 
 def _placed(verdict: Verdict, sentence: Any, offset: int, lines: list[str]) -> Verdict:
@@ -178,7 +178,7 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
-def _verdict(sources: Sources, text: str, line_of: LineOf, before: str = "") -> Verdict:
+def _verdict(sources: Sources, text: str, line_of: LineOf, before: Context = Context()) -> Verdict:
     found = find_figures(text)
     claims = found.claims[:MAX_FIGURES]
     if not claims:
@@ -244,6 +244,7 @@ def _figure_verdict(text: str, figure: Figure, finding: _Finding) -> FigureVerdi
 class _Candidate:
     match: Match
     own: float  # share of the fact's subject named in the figure's own clause
+    share: float  # ... named in its scope
     rank: float
     timed: bool  # holds for the sentence's time
 
@@ -251,7 +252,7 @@ class _Candidate:
 class _Judge:
     """The figures of one sentence against the sources."""
 
-    def __init__(self, sources: Sources, text: str, line_of: LineOf, found: Figures, before: str) -> None:
+    def __init__(self, sources: Sources, text: str, line_of: LineOf, found: Figures, before: Context) -> None:
         self.sources, self.text, self.line_of, self.before = sources, text, line_of, before
         self.others = [f.quantity for f in found.claims if not f.is_year]
 
@@ -275,30 +276,27 @@ class _Judge:
             if not unit_fits(self.sources, q, fact):
                 continue
             share = subject_share(self.sources, fact, scope.local)
-            if own_only and share < CONTEXT_DATE:
-                continue
             if not share and self._counts_a_named_place(q, fact, scope):
                 share = MIN_SUBJECT  # "Zhejiang is home to 65 million people": the place and its count
             # About the same thing: the scope names the fact's subject; or, for a date, the
             # fact holds nearly every word of a scope that says more than a place (an event
             # whose subject is a full company name the writer shortened).
             named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
-            close = (
-                figure.is_year
-                and not own_only
-                and match.coverage >= CLOSE_COVERAGE
-                and self._says_more_than_places(scope)
-            )
+            close = figure.is_year and match.coverage >= CLOSE_COVERAGE and self._says_more_than_places(scope)
             if not (named or close):
                 if share >= MIN_SUBJECT:
                     loose.append(match)
                 continue
             timed = figure.is_year or _time_fits(scope.years, fact)
             own = subject_share(self.sources, fact, scope.own)
-            same.append(_Candidate(match, own, share + match.coverage, timed))
+            same.append(_Candidate(match, own, share, share + match.coverage, timed))
         in_time = [c for c in same if c.timed]
         if in_time:
-            return self._decide(figure, scope, in_time)
+            finding = self._decide(figure, scope, in_time)
+            if own_only and finding.status is Status.contradicted and max(c.share for c in in_time) < CONTEXT_DATE:
+                # A year beside other figures, matched loosely: it may confirm, never refute.
+                return _Finding(Status.unverified, finding.text, finding.evidence, finding.cite)
+            return finding
         for c in same:  # the right figure for another year: the year is what is wrong
             if agrees(figure, c.match.fact)[0]:
                 fact = c.match.fact
@@ -371,7 +369,8 @@ class _Judge:
                 text = f"the source gives {_says(fact, figure)} for {fact.as_of}"
                 return _Finding(Status.contradicted, text, finding.evidence, finding.cite, versus=f", not {value}")
         for _, finding in near:
-            if finding.status is Status.supported and finding.evidence and not finding.off_years:
+            # The fact that judged a figure beside it, right or wrong, holds for this year.
+            if finding.status is not Status.unverified and finding.evidence and not finding.off_years:
                 fact = finding.evidence[0].fact
                 if value in fact_years(fact) or re.search(rf"\b{value}\b", fact.quote):
                     text = f"the source dates it {fact.as_of or value}"

@@ -18,7 +18,7 @@ from zjfacts.facts import Fact
 from zjfacts.index import Index, Match, subject_terms
 from zjfacts.numbers import Quantity
 
-__all__ = ["CANDIDATES", "Scope", "Sources", "sentence_names"]
+__all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 
 CANDIDATES = 25  # facts read per figure
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
@@ -35,9 +35,14 @@ _POINTS_BACK = re.compile(
 )
 # A sentence that presents its figure as a plan, target or forecast, not as done.
 _PLAN = re.compile(r"\b(?:plans?|planned|aims?|target\w*|expect\w*|forecast\w*|projected|will|goal)\b", re.I)
+_AREA = re.compile(r"the (?:city|province|county|district|region)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
+_IRREGULAR = frozenset({"people", "women", "men", "children"})
+_NOT_PLURAL = ("'s", "’s", "ss", "us")
 _CURRENCIES = frozenset({"yuan", "USD"})
-_MEASURES = frozenset({"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction"})
+_MEASURES = frozenset(
+    {"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction", "years"}
+)
 
 
 class Sources:
@@ -92,6 +97,31 @@ def _is_placeish(sources: Sources, word: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Context:
+    """What the sentences before a sentence named: the last that named something, and the
+    heading of its section (a draft's "## Lishui" is what "the city" means below it)."""
+
+    last: str = ""
+    topic: str = ""
+
+    def names_for(self, sources: Sources, text: str) -> str:
+        """The names a sentence borrows: none when it names its own and points nowhere."""
+        back = _POINTS_BACK.search(text)
+        if back and _AREA.match(back.group()):
+            return self.topic or self.last
+        if back or not sentence_names(sources, text):
+            return self.last or self.topic
+        return ""
+
+    def after(self, sources: Sources, text: str, heading: bool) -> Context:
+        """The context of the sentence after this one."""
+        names = sentence_names(sources, text)
+        if heading:
+            return Context(names or self.last, names or self.topic)
+        return Context(names or self.last, self.topic)
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
     """What one figure is about: the words to search with, the terms its subject may be
     named by (`local`), those of its own clause (`own`), and the years it holds for."""
@@ -110,12 +140,12 @@ class Scope:
         q: Quantity,
         others: list[Quantity],
         years: list[Quantity],
-        before: str,
+        before: Context,
         own_only: bool = False,
     ) -> Scope:
         """The scope of the figure `q` of the sentence `text`; `others` are its other
-        figures (cut from the search), `years` its years, `before` the names of the
-        sentences before it (used when this one points back or names nothing);
+        figures (cut from the search), `years` its years, `before` what the sentences
+        before it named (used when this one points back or names nothing);
         `own_only` reads the figure's clause alone."""
         starts = _clause_starts(text)
         i = max(k for k, b in enumerate(starts) if b <= q.start)
@@ -132,8 +162,9 @@ class Scope:
             inherited.append(_without_places(sources, part) if own_places else part)
         query = " ".join([own_text, *inherited])
         names_here = {t for t in sources.terms(query) if sources.is_place(t)}
-        if before and not own_only and (_POINTS_BACK.search(text) or not sentence_names(sources, text)):
-            query += " " + (_without_places(sources, before) if names_here else before)
+        borrowed = before.names_for(sources, text) if not own_only else ""
+        if borrowed:
+            query += " " + (_without_places(sources, borrowed) if names_here else borrowed)
         # What the figure itself names counts too: "4.86 square kilometers" names an area.
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
         local = sources.widen(set(sources.terms(query + " " + said)))
@@ -187,7 +218,7 @@ def unit_fits(sources: Sources, q: Quantity, fact: Fact) -> bool:
     unit_terms = set(sources.terms(fact.unit))
     # What the subject says is counted names the unit too: "Digang fish farm employees"
     # are counted in people, and "600 employees" counts them.
-    unit_terms |= set(sources.subject(fact)[-1:])
+    unit_terms |= set(sources.subject(fact))
     return bool(noun & sources.widen(unit_terms))
 
 
@@ -205,8 +236,10 @@ def noun_terms(sources: Sources, q: Quantity) -> set[str]:
         words.append(low)
     if not words:
         return set()
-    plural = [w for w in words if not w.endswith(("'s", "’s", "ss", "us")) and w.endswith("s") and len(w) > 3]
-    return set(sources.terms(plural[0] if plural else words[0]))
+    plural = [w for w in words if w in _IRREGULAR or (not w.endswith(_NOT_PLURAL) and w.endswith("s") and len(w) > 3)]
+    # "online sales platforms" counts platforms: the first and the last plural may be it.
+    heads = {plural[0], plural[-1]} if plural else {words[0]}
+    return {t for w in heads for t in sources.terms(w)}
 
 
 def subject_share(sources: Sources, fact: Fact, terms: frozenset[str] | set[str]) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["Sentence", "split_sentences"]
 
@@ -78,6 +78,7 @@ class Sentence:
     line: int
     column: int
     anchors: tuple[tuple[int, int, int], ...] = ()
+    heading: bool = False  # a Markdown heading: what the sentences under it are about
 
     def position(self, offset: int) -> tuple[int, int]:
         """The draft's line and column of a character of `text`."""
@@ -181,17 +182,18 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
             size += len(shown)
         joined = "".join(parts)
         where = _Origin(starts, numbers)
+        heading = block[0][1].lstrip().startswith("#")
         start = 0
         for m in _END.finditer(joined):
             if m.group()[0] == "." and _is_abbreviation(joined, m.start()):
                 continue
             sentence = _sentence(joined, where, start, m.end())
             if sentence:
-                yield sentence
+                yield replace(sentence, heading=heading) if heading else sentence
             start = m.end()
         sentence = _sentence(joined, where, start, len(joined))
         if sentence:
-            yield sentence
+            yield replace(sentence, heading=heading) if heading else sentence
 
 
 class _Origin:
