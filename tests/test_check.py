@@ -109,6 +109,7 @@ EXPECTED_DRAFT = [
     (8, 18, "1.22 million", "supported"),
     (8, 43, "2024", "supported"),
     (9, 37, "1.35 million", "contradicted"),  # vs 1.53 million
+    (9, 62, "2024", "supported"),  # the source's 1.53 million is for 2024 too
     (17, 55, "69,987 yuan", "supported"),
     (18, 9, "6,000", "contradicted"),  # people: vs 600
     (18, 54, "12,000", "unverified"),  # library books

@@ -30,7 +30,7 @@ from zjfacts.figures import Figure, Figures, find_figures
 from zjfacts.index import Index, Match
 from zjfacts.numbers import Quantity, fold_digits
 from zjfacts.render import format_number, value_text
-from zjfacts.scope import Context, Scope, Sources, noun_terms, sentence_names, subject_share, unit_fits
+from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
