@@ -271,7 +271,7 @@ class _Judge:
         scope = self.scope(q, years, own_only)
         same: list[_Candidate] = []
         loose: list[Match] = []
-        for match in self.sources.candidates(scope.query):
+        for match in self._candidates(scope):
             fact = match.fact
             if not unit_fits(self.sources, q, fact):
                 continue
@@ -309,6 +309,17 @@ class _Judge:
                 text = f"the source says {_says(match.fact, figure)}"
                 return _Finding(Status.contradicted, text, (match,), self.cite(match), versus=f", not {said}")
         return _Finding(Status.unverified, f"no fact in the sources gives {said}", (), after=self._hint(figure, scope))
+
+    def _candidates(self, scope: Scope) -> list[Match]:
+        """Facts matching the scope, or the figure's own clause: each with the better of
+        the two coverages (a long sentence dilutes what one clause says)."""
+        found = {m.position: m for m in self.sources.candidates(scope.query)}
+        if scope.own_query != scope.query:
+            for m in self.sources.candidates(scope.own_query):
+                old = found.get(m.position)
+                if old is None or m.coverage > old.coverage:
+                    found[m.position] = m
+        return sorted(found.values(), key=lambda m: (-m.score, m.position))
 
     def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate]) -> _Finding:
         same.sort(key=lambda c: (-c.own, -c.rank))

@@ -23,8 +23,8 @@ __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 CANDIDATES = 25  # facts read per figure
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
 _CLAUSE = re.compile(
-    r"[;:]|,\s|\s(?:while|whereas|with|but|compared with|and (?:the|its|their|it|a|an)|which|who|bringing|"
-    r"cutting)\s|\s(?:up|down)(?:\s+(?:to|by))?\s+(?=\d)",
+    r"[;:]|,\s|\s(?:while|whereas|but|compared with|which|who|bringing|cutting)\s"
+    r"|\s(?:with|and) (?=(?:the|its|their|it|a|an)\s)|\s(?:up|down)(?:\s+(?:to|by))?\s+(?=\d)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(
@@ -35,6 +35,12 @@ _POINTS_BACK = re.compile(
 )
 # A sentence that presents its figure as a plan, target or forecast, not as done.
 _PLAN = re.compile(r"\b(?:plans?|planned|aims?|target\w*|expect\w*|forecast\w*|projected|will|goal)\b", re.I)
+# A share that is a change: "up 43.5 percent", "grew 21.7%", "a rise of 5 percent".
+_CHANGE = re.compile(
+    r"\b(?:up|down|rose|grew|gained|increased?|fell|dropped|declined?|(?:growth|rise|increase|drop) of)"
+    r"(?:\s+by)?\s+$",
+    re.IGNORECASE,
+)
 _AREA = re.compile(r"the (?:city|province|county|district|region)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _IRREGULAR = frozenset({"people", "women", "men", "children"})
@@ -127,6 +133,7 @@ class Scope:
     named by (`local`), those of its own clause (`own`), and the years it holds for."""
 
     query: str
+    own_query: str  # the figure's clause alone (and the places and names it borrows)
     local: frozenset[str]
     own: frozenset[str]
     places: frozenset[str]
@@ -153,30 +160,34 @@ class Scope:
         own_text = _cut(text, starts[i], end, q, others)
         own_terms = set(sources.terms(own_text))
         own_places = {t for t in own_terms if sources.is_place(t)}
-        inherited: list[str] = []
-        # The clause before and the first one; a clause that opens the sentence ("Covering
-        # 245 square kilometers, the Greater Yucun area ...") reads the next one instead.
-        around = {0, i - 1} if i else {1}
-        for k in [] if own_only else sorted(around - {i, -1, len(starts)}):
-            part = _cut(text, starts[k], starts[k + 1] if k + 1 < len(starts) else len(text), q, others)
-            inherited.append(_without_places(sources, part) if own_places else part)
-        query = " ".join([own_text, *inherited])
-        names_here = {t for t in sources.terms(query) if sources.is_place(t)}
-        borrowed = before.names_for(sources, text) if not own_only else ""
+        # The other clauses say what this one leaves out (the measure of "while Badoujie
+        # drew more than 1.53 million", the subject of "up 43.5 percent"), but not where
+        # when this one names its own place.
+        rest = "" if own_only else _cut(text, 0, starts[i], q, others) + " " + _cut(text, end, len(text), q, others)
+        if own_places:
+            rest = _without_places(sources, rest)
+        query = f"{own_text} {rest}"
+        places_here = {t for t in sources.terms(query) if sources.is_place(t)}
+        own_query = own_text if own_places else f"{own_text} {_only_places(sources, rest)}"
+        borrowed = "" if own_only else before.names_for(sources, text)
         if borrowed:
-            query += " " + (_without_places(sources, borrowed) if names_here else borrowed)
-        # What the figure itself names counts too: "4.86 square kilometers" names an area.
+            borrowed = _without_places(sources, borrowed) if places_here else borrowed
+            query, own_query = f"{query} {borrowed}", f"{own_query} {borrowed}"
+        # What the figure itself names counts too: "4.86 square kilometers" names an area,
+        # and "up 43.5 percent" a growth.
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
-        local = sources.widen(set(sources.terms(query + " " + said)))
+        if _CHANGE.search(text, max(0, q.start - 24), q.start):
+            said += " growth"
+        local = sources.widen(set(sources.terms(f"{query} {said}")))
         held = [y for y in years if starts[i] <= y.start < end] or years
-        plan = bool(_PLAN.search(text))
         return Scope(
-            query=query,
+            query=" ".join(query.split()),
+            own_query=" ".join(own_query.split()),
             local=frozenset(local),
             own=frozenset(sources.widen(own_terms)),
             places=frozenset(t for t in local if sources.is_place(t)),
             years=tuple(int(y.value) for y in held),
-            plan=plan,
+            plan=bool(_PLAN.search(text)),
         )
 
 
@@ -196,6 +207,10 @@ def _cut(text: str, start: int, end: int, q: Quantity, others: list[Quantity]) -
         for k in range(max(f.start, start), min(f.end, end)):
             chars[k - start] = " "
     return "".join(chars)
+
+
+def _only_places(sources: Sources, text: str) -> str:
+    return " ".join(w for w in text.split() if _is_placeish(sources, w.strip(",.;:")))
 
 
 def _without_places(sources: Sources, text: str) -> str:
