@@ -28,7 +28,7 @@ from zjfacts.agreement import agrees, fact_years, is_slip, open_ended
 from zjfacts.facts import Fact
 from zjfacts.figures import Figure, Figures, find_figures
 from zjfacts.index import Index, Match
-from zjfacts.numbers import Quantity, fold_digits
+from zjfacts.numbers import Quantity, find_quantities, fold_digits
 from zjfacts.render import format_number, value_text
 from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits
 
@@ -202,6 +202,7 @@ def _verdict(sources: Sources, text: str, line_of: LineOf, before: Context = Con
         # "two years ago", "in six batches": a spelled-out number beside figures in digits
         # is rarely the claim; it only counts when the sources settle it.
         pairs = [(g, f) for g, f in pairs if not g.spelled or f.status is not Status.unverified]
+    pairs = [(g, judge.quoted_beside(g, f, pairs)) for g, f in pairs]
     for y in years:
         finding = judge.context_year(y, pairs)
         if finding is not None:
@@ -245,7 +246,7 @@ class _Candidate:
     match: Match
     own: float  # share of the fact's subject named in the figure's own clause
     share: float  # ... named in its scope
-    rank: float
+    rank: float  # both shares and the coverage: how closely the fact fits the figure
     timed: bool  # holds for the sentence's time
 
 
@@ -289,7 +290,7 @@ class _Judge:
                 continue
             timed = figure.is_year or _time_fits(scope.years, fact)
             own = subject_share(self.sources, fact, scope.own)
-            same.append(_Candidate(match, own, share, share + match.coverage, timed))
+            same.append(_Candidate(match, own, share, own + share + match.coverage, timed))
         in_time = [c for c in same if c.timed]
         if in_time:
             finding = self._decide(figure, scope, in_time)
@@ -322,7 +323,7 @@ class _Judge:
         return sorted(found.values(), key=lambda m: (-m.score, m.position))
 
     def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate]) -> _Finding:
-        same.sort(key=lambda c: (-c.own, -c.rank))
+        same.sort(key=lambda c: -c.rank)
         ranked = [c.match for c in same]
         said = _said(figure)
         held_back: _Finding | None = None
@@ -339,7 +340,8 @@ class _Judge:
             return _Finding(Status.supported, text, (match,), self.cite(match), note)
         if held_back is not None:
             return held_back
-        best = ranked[0]
+        # A writer's slip (43.5 -> 34.5) names the fact it was copied from.
+        best = next((m for m in ranked if is_slip(figure.quantity, m.fact)), ranked[0])
         says = f"the source says {_says(best.fact, figure)}"
         caveat = _caveat(best.fact, scope)
         if caveat:
@@ -366,6 +368,21 @@ class _Judge:
                 where = f", not {_title(named[0])}" if named else ""
                 return f"; the source gives {_says(fact, figure)} for {fact.places[0]}{where} [{self.cite(match)}]"
         return ""
+
+    def quoted_beside(self, figure: Figure, finding: _Finding, pairs: list[tuple[Figure, _Finding]]) -> _Finding:
+        """An unverified figure that the quote of a figure beside it states, as a threshold
+        or a qualifier does ("27 of which have revenues above 100 million yuan")."""
+        if finding.status is not Status.unverified or figure.is_year:
+            return finding
+        q = figure.quantity
+        for other, found in pairs:
+            if other is figure or not found.evidence or found.status is Status.unverified:
+                continue
+            fact = found.evidence[0].fact
+            if any(_same_figure(q, said) for said in find_quantities(fact.quote)):
+                text = f"the source's sentence gives {_said(figure)}"
+                return _Finding(Status.supported, text, found.evidence[:1], found.cite)
+        return finding
 
     def context_year(self, year: Figure, pairs: list[tuple[Figure, _Finding]]) -> _Finding | None:
         """A year beside other figures: a date of its own when a fact dates what its clause
@@ -411,6 +428,10 @@ def _caveat(fact: Fact, scope: Scope) -> str:
     if status in ("target", "forecast") and not scope.plan:
         return f", as a {status}, not as done"
     return ""
+
+
+def _same_figure(a: Quantity, b: Quantity) -> bool:
+    return a.unit == b.unit and abs(a.value - b.value) <= 1e-9 * max(1.0, abs(b.value))
 
 
 def _time_fits(years: tuple[int, ...], fact: Fact) -> bool:

@@ -117,6 +117,8 @@ def find_figures(text: str) -> Figures:
         # "one of the villages" is not a figure; a spelled-out one rarely is.
         if not (q.value == 1 and not q.unit and not text[q.start : q.end].strip()[:1].isdigit())
         and not _is_day(text, q)
+        # A number word in a title-case name is part of the name: "Ten Thousand Villages".
+        and not (_spelled(text, q) and q.start > 0 and text[q.start].isupper())
         and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
     ]
     years = [Figure(q, *_date_before(text, q)) for q in quantities if q.unit == "year"]
