@@ -40,6 +40,7 @@ CLOSE_COVERAGE = 0.8
 # A year beside other figures is a date of its own only when its clause names nearly all
 # of the dated fact's subject: "visitors in 2023" must not meet "Xi Jinping's visit".
 CONTEXT_DATE = 0.75
+MAX_OFF = 20  # a wrong figure is within this factor of the right one (see _near)
 MAX_STATEMENT = 2000  # characters: a longer sentence is checked in pieces this long
 MAX_FIGURES = 12  # figures checked a piece
 
@@ -349,6 +350,9 @@ class _Judge:
         if open_ended(best.fact, figure.quantity):
             after = f", which neither confirms nor rules out {said}"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
+        if not _near(figure.quantity, best.fact):
+            after = f", too far from {said} to be the same quantity"
+            return _Finding(Status.unverified, says, (best,), self.cite(best), after)
         return _Finding(Status.contradicted, says, tuple(ranked[:3]), self.cite(best), versus=f", not {said}")
 
     def _hint(self, figure: Figure, scope: Scope) -> str:
@@ -428,6 +432,17 @@ def _caveat(fact: Fact, scope: Scope) -> str:
     if status in ("target", "forecast") and not scope.plan:
         return f", as a {status}, not as done"
     return ""
+
+
+def _near(q: Quantity, fact: Fact) -> bool:
+    """Whether a figure may be a writer's wrong version of the fact's: within a factor of
+    MAX_OFF, or the same digits slipped. A figure a thousand times the source's is another
+    quantity ("revenues above 100 million yuan" beside average earnings of 36,600 yuan)."""
+    f = float(fact.value or 0.0)
+    if q.unit == "year" or is_slip(q, fact):
+        return True
+    low, high = sorted((abs(q.value), abs(f)))
+    return low > 0 and high / low <= MAX_OFF
 
 
 def _same_figure(a: Quantity, b: Quantity) -> bool:

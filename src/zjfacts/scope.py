@@ -23,7 +23,7 @@ __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 CANDIDATES = 25  # facts read per figure
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
 _CLAUSE = re.compile(
-    r"[;:]|,\s|\s(?:while|whereas|but|compared with|which|who|bringing|cutting)\s"
+    r"[;:]|,\s|\s(?:while|whereas|but|compared with|bringing|cutting)\s"
     r"|\s(?:with|and) (?=(?:the|its|their|it|a|an)\s)|\s(?:up|down)(?:\s+(?:to|by))?\s+(?=\d)",
     re.IGNORECASE,
 )
