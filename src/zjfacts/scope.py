@@ -41,6 +41,9 @@ _CHANGE = re.compile(
     r"(?:\s+by)?\s+$",
     re.IGNORECASE,
 )
+_ACRONYM = re.compile(r"[A-Z]{2,3}$")
+_LABEL = re.compile(r"[A-Z][\w '-]{0,40}:\s")
+_PRONOUN = re.compile(r"(?:it|its|they|their|them|this|these)$", re.IGNORECASE)
 _AREA = re.compile(r"the (?:city|province|county|district|region)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _IRREGULAR = frozenset({"people", "women", "men", "children"})
@@ -90,10 +93,13 @@ class Sources:
 def sentence_names(sources: Sources, text: str) -> str:
     """The names a sentence gives (capitalised words past its first, and places), for the
     sentences after it that point back; "" when it names nothing."""
+    label = _LABEL.match(text)  # "Area: just 0.9 square kilometres" names nothing
+    text = text[label.end() :] if label else text
     words = [m.group() for m in _NAME.finditer(text)]
-    first = text.lstrip("#-*> \"'“").split(" ", 1)[0]
+    first = "" if label else text.lstrip("#-*> \"'“").split(" ", 1)[0]
     # The first word is capitalised anyway: a name unless it is a function word.
-    names = [w for w in words if not (w == first and sources.is_stopword(w.lower()))]
+    # An acronym of three letters or fewer (RMB, USD, CEO) names a unit or a role, not who.
+    names = [w for w in words if not (w == first and sources.is_stopword(w.lower())) and not _ACRONYM.match(w)]
     return " ".join(w.removesuffix("'s").removesuffix("’s") for w in names)
 
 
@@ -104,27 +110,33 @@ def _is_placeish(sources: Sources, word: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What the sentences before a sentence named: the last that named something, and the
-    heading of its section (a draft's "## Lishui" is what "the city" means below it)."""
+    """What the sentences before a sentence named: the last that named something, the
+    heading of its section (a draft's "## Lishui" is what "the city" means below it), and
+    the words of the sentence just before (what "their annual output" is the output of)."""
 
     last: str = ""
     topic: str = ""
+    words: str = ""
 
-    def names_for(self, sources: Sources, text: str) -> str:
-        """The names a sentence borrows: none when it names its own and points nowhere."""
+    def names_for(self, sources: Sources, text: str) -> tuple[str, str]:
+        """The names a sentence borrows, and the words it borrows with them: none when it
+        names its own and points nowhere."""
         back = _POINTS_BACK.search(text)
         if back and _AREA.match(back.group()):
-            return self.topic or self.last
-        if back or not sentence_names(sources, text):
-            return self.last or self.topic
-        return ""
+            return self.topic or self.last, ""
+        if back:
+            return self.last or self.topic, self.words if _PRONOUN.match(back.group()) else ""
+        if not sentence_names(sources, text):
+            return self.last or self.topic, ""
+        return "", ""
 
     def after(self, sources: Sources, text: str, heading: bool) -> Context:
         """The context of the sentence after this one."""
         names = sentence_names(sources, text)
+        words = re.sub(r"[\d.,%]+", " ", text)
         if heading:
-            return Context(names or self.last, names or self.topic)
-        return Context(names or self.last, self.topic)
+            return Context(names or self.last, names or self.topic, words)
+        return Context(names or self.last, self.topic, words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +181,10 @@ class Scope:
         query = f"{own_text} {rest}"
         places_here = {t for t in sources.terms(query) if sources.is_place(t)}
         own_query = own_text if own_places else f"{own_text} {_only_places(sources, rest)}"
-        borrowed = "" if own_only else before.names_for(sources, text)
+        borrowed, words = ("", "") if own_only else before.names_for(sources, text)
         if borrowed:
             borrowed = _without_places(sources, borrowed) if places_here else borrowed
-            query, own_query = f"{query} {borrowed}", f"{own_query} {borrowed}"
+            query, own_query = f"{query} {borrowed} {words}", f"{own_query} {borrowed}"
         # What the figure itself names counts too: "4.86 square kilometers" names an area,
         # and "up 43.5 percent" a growth.
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
