@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from conftest import SEED_000
 from zjfacts.cite import csl_item, csl_json, markdown_footnote
 from zjfacts.errors import InputError
 from zjfacts.lookup import Base
+from zjfacts.records import FactRow, Source
 
 LIZU_INCOME = "lizu-collective-income-2024"
 
@@ -79,16 +81,20 @@ def csl_problems(item: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lizu(base: Base) -> dict[str, Any]:
+def lizu(base: Base) -> FactRow:
     return base.show(LIZU_INCOME)[0]
 
 
-def _with_source(row: dict[str, Any], **source: str | None) -> dict[str, Any]:
+def _with_source(row: FactRow, **source: str | None) -> FactRow:
     """A copy of a fact whose seed states other things about itself."""
-    return {**row, "source": {**row["source"], **source}}
+    return replace(row, source=replace(row.source, **source))  # type: ignore[arg-type]
 
 
-def test_footnote_cites_claim_quote_title_and_line(lizu: dict[str, Any]) -> None:
+def _sources(base: Base) -> list[Source]:
+    return [s.source for s in base.source_rows()]
+
+
+def test_footnote_cites_claim_quote_title_and_line(lizu: FactRow) -> None:
     """`cite` gives a footnote with the claim, the quote in curly quotes, the source and file:line."""
     note = markdown_footnote(lizu, 1)
     assert note.startswith("[^1]: Lizu village's collective income in Yiwu, Zhejiang, reached 4.64 million yuan")
@@ -98,7 +104,7 @@ def test_footnote_cites_claim_quote_title_and_line(lizu: dict[str, Any]) -> None
     assert "\n" not in note
 
 
-def test_footnote_leaves_out_what_the_source_does_not_state(lizu: dict[str, Any]) -> None:
+def test_footnote_leaves_out_what_the_source_does_not_state(lizu: FactRow) -> None:
     """A seed without title, publisher or date is cited by file:line alone; never "None"."""
     bare = _with_source(lizu, title=None, publisher=None, date=None)
     note = markdown_footnote(bare, "lizu")
@@ -107,60 +113,60 @@ def test_footnote_leaves_out_what_the_source_does_not_state(lizu: dict[str, Any]
     assert "None" not in note and ", ," not in note
 
 
-def test_footnote_shows_markup_characters_as_text(lizu: dict[str, Any]) -> None:
+def test_footnote_shows_markup_characters_as_text(lizu: FactRow) -> None:
     """Stored text is data: an asterisk or bracket in a quote is escaped, not rendered."""
-    row = {**lizu, "quote": "up *30%* [est.]"}
+    row = replace(lizu, fact=replace(lizu.fact, quote="up *30%* [est.]"))
     assert "“up \\*30%\\* \\[est.\\]”" in markdown_footnote(row, 2)
 
 
 @pytest.mark.parametrize("label", ["", "a b", "x]", "^1"])
-def test_footnote_label_must_be_one_word(lizu: dict[str, Any], label: str) -> None:
+def test_footnote_label_must_be_one_word(lizu: FactRow, label: str) -> None:
     """A label Markdown cannot use as a footnote is refused with a one-line error."""
     with pytest.raises(InputError, match="footnote label"):
         markdown_footnote(lizu, label)
 
 
-def test_csl_items_have_required_fields(base: Base, rows: list[dict[str, Any]]) -> None:
+def test_csl_items_have_required_fields(base: Base, rows: list[FactRow]) -> None:
     """Every fact becomes a CSL item with its id, a CSL type, and date-parts when its seed is dated."""
-    items = csl_json(rows, base.source_rows())
-    assert [item["id"] for item in items] == [row["id"] for row in rows]
+    items = csl_json(rows, _sources(base))
+    assert [item["id"] for item in items] == [row.fact.id for row in rows]
     for item, row in zip(items, rows, strict=True):
         assert item["type"] in CSL_TYPES
-        if row["source"]["date"]:
+        if row.source.date:
             parts = item["issued"]["date-parts"]
-            assert [str(p).zfill(2) for p in parts[0]] == row["source"]["date"].split("-")
+            assert [str(p).zfill(2) for p in parts[0]] == row.source.date.split("-")
         else:
             assert "issued" not in item
 
 
-def test_csl_items_validate_against_the_schema_types(base: Base, rows: list[dict[str, Any]]) -> None:
+def test_csl_items_validate_against_the_schema_types(base: Base, rows: list[FactRow]) -> None:
     """No item has a key the CSL schema lacks (it has no `quote`) or a value of the wrong type."""
-    for item in csl_json(rows, base.source_rows()):
+    for item in csl_json(rows, _sources(base)):
         assert csl_problems(item) == [], item["id"]
 
 
-def test_csl_item_for_a_newspaper_fact(lizu: dict[str, Any]) -> None:
+def test_csl_item_for_a_newspaper_fact(lizu: FactRow) -> None:
     """A seed with a publisher is an article-newspaper, issued on its date, the quote and line in `note`."""
     item = csl_item(lizu)
     assert item["type"] == "article-newspaper"
     assert item["title"].startswith("Global Times")
     assert item["container-title"] == item["publisher"] == "PRNewswire"
     assert item["issued"] == {"date-parts": [[2025, 11, 4]]}
-    assert item["note"].startswith(lizu["claim"])
-    assert f"“{lizu['quote']}”" in item["note"] and f"({SEED_000}:9)" in item["note"]
+    assert item["note"].startswith(lizu.fact.claim)
+    assert f"“{lizu.fact.quote}”" in item["note"] and f"({SEED_000}:9)" in item["note"]
 
 
-def test_csl_item_takes_author_and_url_from_the_source(base: Base, rows: list[dict[str, Any]]) -> None:
+def test_csl_item_takes_author_and_url_from_the_source(base: Base, rows: list[FactRow]) -> None:
     """The seed's record adds what the fact's JSON leaves out: the author as a literal name, and the URL."""
-    row = next(r for r in rows if r["source"]["file"] == "001_a88ea56057b8797c.txt")
-    (item,) = csl_json([row], base.source_rows())
+    row = next(r for r in rows if r.source.file == "001_a88ea56057b8797c.txt")
+    (item,) = csl_json([row], _sources(base))
     assert item["author"] == [{"literal": "LIU TING"}]
     assert item["URL"].startswith("http://www.chinatoday.com.cn/")
 
 
-def test_csl_item_for_an_untitled_undated_seed(rows: list[dict[str, Any]]) -> None:
+def test_csl_item_for_an_untitled_undated_seed(rows: list[FactRow]) -> None:
     """A seed that states nothing about itself is an article titled by its file name, with no date."""
-    row = next(r for r in rows if r["source"]["file"] == "004_fda1d9c8fe07795b.txt")
+    row = next(r for r in rows if r.source.file == "004_fda1d9c8fe07795b.txt")
     item = csl_item(row)
     assert item["type"] == "article"
     assert item["title"] == "004_fda1d9c8fe07795b.txt"
@@ -176,11 +182,11 @@ def test_csl_item_for_an_untitled_undated_seed(rows: list[dict[str, Any]]) -> No
         ("Nov. 4, 2025", {"raw": "Nov. 4, 2025"}),
     ],
 )
-def test_csl_issued_from_partial_or_free_dates(lizu: dict[str, Any], date: str, issued: dict[str, Any]) -> None:
+def test_csl_issued_from_partial_or_free_dates(lizu: FactRow, date: str, issued: dict[str, Any]) -> None:
     """Partial ISO dates give fewer date-parts; anything else goes to `raw` for the processor to read."""
     assert csl_item(_with_source(lizu, date=date))["issued"] == issued
 
 
-def test_csl_json_lists_each_fact_once(lizu: dict[str, Any]) -> None:
+def test_csl_json_lists_each_fact_once(lizu: FactRow) -> None:
     """Citing one id twice gives one item: CSL ids must be unique in a bibliography."""
     assert [item["id"] for item in csl_json([lizu, lizu])] == [LIZU_INCOME]

@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +18,22 @@ import pytest
 from conftest import SEED_000
 from zjfacts import export
 from zjfacts.errors import InputError
-from zjfacts.export import FIELDS, ExportFormat, export_file, export_sqlite, export_text, fts5_available
-from zjfacts.facts import Fact
+from zjfacts.export import EXPORT_FORMATS, FIELDS, export_file, export_sqlite, export_text, fts5_available
+from zjfacts.formatting import CSV_COLUMNS, Format
 from zjfacts.lookup import Base
-from zjfacts.render import CSV_COLUMNS
+from zjfacts.records import Fact, FactRow, SourceRow
 
 LIZU_INCOME = "lizu-collective-income-2024"
 needs_fts5 = pytest.mark.skipif(not fts5_available(), reason="this Python's sqlite3 has no FTS5")
 
 
 @pytest.fixture(scope="module")
-def sources(base: Base) -> list[dict[str, Any]]:
+def sources(base: Base) -> list[SourceRow]:
     return base.source_rows()
 
 
 @pytest.fixture
-def db(tmp_path: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]) -> Iterator[sqlite3.Connection]:
+def db(tmp_path: Path, rows: list[FactRow], sources: list[SourceRow]) -> Iterator[sqlite3.Connection]:
     """The bundled base exported to facts.db and opened."""
     export_sqlite(rows, sources, tmp_path / "facts.db")
     with contextlib.closing(sqlite3.connect(tmp_path / "facts.db")) as conn:
@@ -60,9 +61,13 @@ def test_sqlite_export_has_typed_columns(db: sqlite3.Connection) -> None:
         "source": ("TEXT", True, False),
         "quote": ("TEXT", True, False),
         "line": ("INTEGER", False, False),
+        "value_max": ("REAL", False, False),
+        "status": ("TEXT", True, False),
+        "doubtful": ("INTEGER", True, False),
+        "draft": ("INTEGER", True, False),
     }
     sources = _columns(db, "sources")
-    assert list(sources) == ["file", "title", "publisher", "author", "date", "url"]
+    assert list(sources) == ["file", "title", "publisher", "author", "date", "url", "label"]
     assert sources["file"] == ("TEXT", False, True)
 
 
@@ -78,7 +83,7 @@ def test_sqlite_export_links_facts_to_their_source(db: sqlite3.Connection) -> No
 
 
 def test_sqlite_export_holds_every_fact_and_source(
-    db: sqlite3.Connection, rows: list[dict[str, Any]], sources: list[dict[str, Any]]
+    db: sqlite3.Connection, rows: list[FactRow], sources: list[SourceRow]
 ) -> None:
     """One row per fact and one per seed."""
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == len(rows)
@@ -126,7 +131,7 @@ def test_sqlite_full_text_index_is_the_sqlite_utils_kind(db: sqlite3.Connection)
 
 
 def test_sqlite_export_without_fts5_has_no_search_table(
-    tmp_path: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, rows: list[FactRow], sources: list[SourceRow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where sqlite3 lacks FTS5 the export is written all the same, without facts_fts."""
     monkeypatch.setattr(export, "fts5_available", lambda: False)
@@ -160,39 +165,39 @@ def _read(path: Path, fmt: str) -> list[dict[str, Any]]:
 
 
 def test_every_format_has_the_same_ids_and_values(
-    tmp_path: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]
+    tmp_path: Path, rows: list[FactRow], sources: list[SourceRow]
 ) -> None:
     """sqlite, jsonl, csv and json exports hold the same facts, in the same order."""
     read = {}
-    for fmt in ExportFormat:
+    for fmt in EXPORT_FORMATS:
         path = tmp_path / f"facts.{fmt.value}"
         export_file(rows, sources, fmt, path)
         read[fmt.value] = _read(path, fmt.value)
-    expected = [{"id": r["id"], "value": r["value"], "line": r["line"], "places": r["places"]} for r in rows]
+    expected = [{"id": r.fact.id, "value": r.fact.value, "line": r.line, "places": list(r.fact.places)} for r in rows]
     for fmt, got in read.items():
         assert got == expected, fmt
 
 
-def test_json_exports_keep_the_fact_shape(rows: list[dict[str, Any]]) -> None:
+def test_json_exports_keep_the_fact_shape(rows: list[FactRow]) -> None:
     """JSON and JSONL objects have exactly the keys of the fact's JSON shape; a lookup's score is left out."""
-    scored = [{**row, "score": 99.0} for row in rows[:3]]
+    scored = [replace(row, score=99.0) for row in rows[:3]]
     out = io.StringIO()
     export_text(scored, "jsonl", out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [list(f) for f in lines] == [list(FIELDS)] * 3
-    assert lines == rows[:3]
+    assert lines == [row.to_json() for row in rows[:3]]
 
 
 def test_fields_are_the_fact_json_keys() -> None:
-    """FIELDS follows Fact.as_json, so the export cannot drift from the documented shape."""
+    """FIELDS follows Fact.to_json, so the export cannot drift from the documented shape."""
     fact = Fact(id="x", claim="c", subject="s", source="a.txt", quote="q")
-    assert tuple(fact.as_json(None, None)) == FIELDS
+    assert tuple(fact.to_json(None, None)) == FIELDS
 
 
-def test_csv_export_uses_the_csv_columns(rows: list[dict[str, Any]]) -> None:
-    """The CSV header is render.CSV_COLUMNS; lists are joined with "; " and integral values print whole."""
+def test_csv_export_uses_the_csv_columns(rows: list[FactRow]) -> None:
+    """The CSV header is formatting.CSV_COLUMNS; lists are joined with "; " and integral values print whole."""
     out = io.StringIO()
-    export_text(rows, ExportFormat.csv, out)
+    export_text(rows, Format.csv, out)
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert tuple(table[0]) == CSV_COLUMNS
     lizu = next(r for r in table if r["id"] == LIZU_INCOME)
@@ -204,9 +209,7 @@ def test_csv_export_uses_the_csv_columns(rows: list[dict[str, Any]]) -> None:
     )
 
 
-def test_export_replaces_an_existing_file(
-    tmp_path: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]
-) -> None:
+def test_export_replaces_an_existing_file(tmp_path: Path, rows: list[FactRow], sources: list[SourceRow]) -> None:
     """An existing file at the path is replaced whole, and nothing else is left in its folder."""
     target = tmp_path / "facts.db"
     target.write_text("not a database")
@@ -216,18 +219,18 @@ def test_export_replaces_an_existing_file(
     assert os.listdir(tmp_path) == ["facts.db"]
 
 
-def test_export_adds_a_source_the_base_does_not_describe(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
+def test_export_adds_a_source_the_base_does_not_describe(tmp_path: Path, rows: list[FactRow]) -> None:
     """A fact citing a seed missing from `sources` still gets a sources row, so the foreign key holds."""
     export_sqlite(rows[:2], [], tmp_path / "facts.db")
     with contextlib.closing(sqlite3.connect(tmp_path / "facts.db")) as conn:
-        assert conn.execute("SELECT file, title FROM sources").fetchall() == [(SEED_000, rows[0]["source"]["title"])]
+        assert conn.execute("SELECT file, title FROM sources").fetchall() == [(SEED_000, rows[0].source.title)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_duplicate_ids_are_named(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
+def test_duplicate_ids_are_named(tmp_path: Path, rows: list[FactRow]) -> None:
     """Two facts with one id give a one-line error naming it, not an IntegrityError."""
     with pytest.raises(InputError, match=LIZU_INCOME):
-        export_sqlite([rows[0], *[r for r in rows if r["id"] == LIZU_INCOME] * 2], [], tmp_path / "facts.db")
+        export_sqlite([rows[0], *[r for r in rows if r.fact.id == LIZU_INCOME] * 2], [], tmp_path / "facts.db")
     assert os.listdir(tmp_path) == []
 
 
@@ -256,8 +259,8 @@ def _unwritable(tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> P
 @pytest.mark.parametrize("case", ["missing folder", "a directory", "parent is a file", "permission denied"])
 def test_unwritable_path_gives_one_line_error(
     tmp_path: Path,
-    rows: list[dict[str, Any]],
-    sources: list[dict[str, Any]],
+    rows: list[FactRow],
+    sources: list[SourceRow],
     monkeypatch: pytest.MonkeyPatch,
     case: str,
     fmt: str,
@@ -273,7 +276,7 @@ def test_unwritable_path_gives_one_line_error(
 
 
 def test_failure_while_writing_leaves_old_file_and_no_temp(
-    tmp_path: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, rows: list[FactRow], sources: list[SourceRow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A disk that fills up mid-export gives an error; the previous export stays as it was."""
     target = tmp_path / "facts.db"
@@ -289,15 +292,15 @@ def test_failure_while_writing_leaves_old_file_and_no_temp(
     assert target.read_bytes() == b"previous export"
 
 
-def test_interrupted_text_export_leaves_no_temp(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
+def test_interrupted_text_export_leaves_no_temp(tmp_path: Path, rows: list[FactRow]) -> None:
     """Ctrl-C in the middle of a JSON Lines export leaves neither a partial file nor a temp file."""
     with pytest.raises(KeyboardInterrupt), export.open_output(tmp_path / "facts.jsonl") as out:
-        out.write(json.dumps(rows[0]) + "\n")
+        out.write(json.dumps(rows[0].to_json()) + "\n")
         raise KeyboardInterrupt
     assert os.listdir(tmp_path) == []
 
 
-def test_unknown_format_is_an_input_error(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
+def test_unknown_format_is_an_input_error(tmp_path: Path, rows: list[FactRow]) -> None:
     """A format other than sqlite, jsonl, csv or json is refused by name."""
     with pytest.raises(InputError, match="'xml'"):
         export_file(rows, [], "xml", tmp_path / "facts.xml")

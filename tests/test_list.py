@@ -10,6 +10,7 @@ from conftest import SEED_000
 
 FACT_KEYS = {
     "id", "claim", "subject", "value", "unit", "bound", "as_of", "places", "topics", "note", "source", "quote", "line",
+    "value_max", "status", "doubtful", "draft",
 }  # fmt: skip
 
 
@@ -21,7 +22,7 @@ def test_list_json_prints_every_fact_in_the_shape(runner, app) -> None:  # type:
     assert len(facts) >= 200
     for fact in facts:
         assert set(fact) == FACT_KEYS
-        assert set(fact["source"]) == {"file", "title", "publisher", "date"}
+        assert set(fact["source"]) == {"file", "title", "publisher", "date", "label"}
         assert isinstance(fact["line"], int) and fact["line"] >= 1
         assert fact["value"] is None or isinstance(fact["value"], (int, float))
     income = next(f for f in facts if f["quote"].startswith("By 2024, the village's collective income"))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zjfacts.formatting import format_number
 from zjfacts.numbers import find_quantities, fold_digits, parse_quantity
-from zjfacts.render import format_number
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,8 @@ def test_wheel_holds_base_seeds_and_word_tables(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "zjfacts/_base/facts.toml" in names
     assert sum(n.startswith("zjfacts/_base/seeds/") for n in names) == 5
-    assert "zjfacts/data/synonyms.toml" in names and "zjfacts/data/numbers.toml" in names
+    for table in ("synonyms", "numbers", "glossary", "dates"):
+        assert f"zjfacts/data/{table}.toml" in names
 
 
 def test_installed_wheel_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:

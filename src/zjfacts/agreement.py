@@ -9,34 +9,22 @@ is judged in check.py; this module only compares numbers.
 
 from __future__ import annotations
 
-import re
-
-from zjfacts.facts import Fact
+from zjfacts.dates import as_of_day, as_of_month, as_of_years
 from zjfacts.figures import Figure
 from zjfacts.numbers import Quantity, bound_kind
+from zjfacts.records import Fact
 
 __all__ = ["agrees", "fact_years", "is_slip", "open_ended", "value_max"]
 
 
 def value_max(fact: Fact) -> float | None:
     """The upper end of a range the source gives ("20-30 percent"), when the base has one."""
-    top = getattr(fact, "value_max", None)
-    return float(top) if isinstance(top, (int, float)) else None
+    return float(fact.value_max) if fact.value_max is not None else None
 
 
 def fact_years(fact: Fact) -> set[int]:
     """The years a fact holds for, from its as_of ("2025-01/2025-09" -> {2025})."""
-    return {int(part[:4]) for part in re.split(r"[/\s]", fact.as_of or "") if part[:4].isdigit()}
-
-
-def _fact_month(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-(\d{2})(?:-\d{2})?$", fact.as_of or "")
-    return int(m.group(1)) if m else None
-
-
-def _fact_day(fact: Fact) -> int | None:
-    m = re.match(r"\d{4}-\d{2}-(\d{2})$", fact.as_of or "")
-    return int(m.group(1)) if m else None
+    return as_of_years(fact.as_of)
 
 
 def _same(a: float, b: float) -> bool:
@@ -49,7 +37,7 @@ def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
     q = figure.quantity
     s, f = q.value, float(fact.value or 0.0)
     if q.unit == "year":
-        month, day = _fact_month(fact), _fact_day(fact)
+        month, day = as_of_month(fact.as_of), as_of_day(fact.as_of)
         ok = int(s) == int(f) and not (figure.month and month and figure.month != month)
         return ok and not (figure.day and day and figure.day != day), None
     top = value_max(fact)

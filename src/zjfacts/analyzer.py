@@ -10,7 +10,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["Lexicon", "analyze", "stem"]
+__all__ = ["Lexicon", "analyze", "glossary_bytes", "package_glossary", "stem"]
+
+GLOSSARY_FILE = "data/glossary.toml"
+
+
+def glossary_bytes() -> bytes:
+    """The package glossary (general Chinese terms) as bytes: part of the index cache's key."""
+    from zjfacts._data import package_file
+
+    return package_file(GLOSSARY_FILE).read_bytes()
+
+
+def package_glossary(raw: bytes | None = None) -> dict[str, str]:
+    """The package glossary: Chinese term -> English words, for every base. A base's own
+    [glossary] adds its names on top (facts.read_header merges them, the base winning)."""
+    from zjfacts._toml import loads
+
+    table = loads((glossary_bytes() if raw is None else raw).decode("utf-8")).get("glossary", {})
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+        raise ValueError("'glossary' must map terms to strings")
+    return dict(table)
+
 
 _CJK_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 # ASCII text (most queries) never needs the CJK-aware patterns, which cost ~2 ms each to compile.

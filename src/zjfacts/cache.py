@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from zjfacts import __version__
-from zjfacts.errors import FactFileError
+from zjfacts.analyzer import glossary_bytes
+from zjfacts.errors import FactFileError, IndexFormatError
 from zjfacts.facts import read_bytes, read_header
-from zjfacts.index import FORMAT, Index, IndexFormatError, build_index_from, lexicon_bytes, load_lexicon_data
+from zjfacts.index import FORMAT, Index, build_index_from, lexicon_bytes, load_lexicon_data
 
 __all__ = ["cache_dir", "cache_disabled", "open_index"]
 
@@ -60,7 +61,8 @@ def open_index(path: Path, *, use_cache: bool = True) -> Index:
     # One index per base file: named by its path, then by what it was built from, so that a
     # rebuilt index can remove the one it replaces.
     prefix = f"index-{_short_key(where)}-"
-    target = folder / f"{prefix}{_short_key(FORMAT, __version__, digest, zlib.crc32(lexicon_raw))}.zjx"
+    words = zlib.crc32(lexicon_raw, zlib.crc32(_glossary()))  # the package's word tables
+    target = folder / f"{prefix}{_short_key(FORMAT, __version__, digest, words)}.zjx"
     index = _map(target)
     if index is not None:
         if data is not None:
@@ -88,6 +90,13 @@ def _lexicon() -> bytes:
         return lexicon_bytes()
     except OSError as e:
         raise FactFileError("zjfacts/data/synonyms.toml", None, f"cannot read the word tables: {e}") from None
+
+
+def _glossary() -> bytes:
+    try:
+        return glossary_bytes()
+    except OSError as e:
+        raise FactFileError("zjfacts/data/glossary.toml", None, f"cannot read: {e.strerror or e}") from None
 
 
 def _parse_lexicon(raw: bytes) -> dict[str, Any]:

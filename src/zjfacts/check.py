@@ -19,20 +19,21 @@ is never contradicted. A sentence's verdict is the worst of its figures'.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from zjfacts.agreement import agrees, fact_years, is_slip, open_ended
-from zjfacts.facts import Fact
 from zjfacts.figures import Figure, Figures, find_figures
-from zjfacts.index import Index, Match
+from zjfacts.formatting import format_number, value_text
+from zjfacts.index import Index
 from zjfacts.numbers import Quantity, find_quantities, fold_digits
-from zjfacts.render import format_number, value_text
+from zjfacts.records import Fact, FigureVerdict, Match, Status, Verdict
 from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
+
+LineOf = Callable[[Fact], int | None]
 
 MIN_SUBJECT = 0.5  # share of the fact's subject the figure's scope must name
 MIN_COVERAGE = 0.45  # share of the scope's words the fact must hold (writers are wordy)
@@ -43,66 +44,6 @@ CONTEXT_DATE = 0.75
 MAX_OFF = 20  # a wrong figure is within this factor of the right one (see _near)
 MAX_STATEMENT = 2000  # characters: a longer sentence is checked in pieces this long
 MAX_FIGURES = 12  # figures checked a piece
-
-
-class Status(StrEnum):
-    supported = "supported"
-    contradicted = "contradicted"
-    unverified = "unverified"
-
-
-EvidenceRows = Callable[[Sequence[Match]], list[dict[str, Any]]]
-LineOf = Callable[[Fact], int | None]
-
-
-@dataclass(frozen=True, slots=True)
-class FigureVerdict:
-    """What the sources say about one figure of a sentence, and why."""
-
-    figure: str  # the figure as written: "34.5 percent"
-    status: Status
-    reason: str  # "the source says 43.5 percent (000_...txt:59), not 34.5 percent"
-    brief: str = ""  # for `--format lines`: "the source says 43.5 percent [000_...txt:59]"
-    evidence: tuple[Match, ...] = field(default=())
-    start: int = 0  # offset in the sentence
-    line: int | None = None
-    column: int | None = None
-
-    def to_json(self, sentence: str, rows: EvidenceRows) -> dict[str, Any]:
-        """The figure item of `check --format json`."""
-        return {
-            "line": self.line,
-            "column": self.column,
-            "figure": self.figure,
-            "sentence": sentence,
-            "verdict": self.status.value,
-            "evidence": rows(self.evidence),
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What the sources say about a sentence: the worst of its figures' verdicts."""
-
-    statement: str
-    status: Status
-    reason: str
-    evidence: tuple[Match, ...] = field(default=())
-    brief: str = ""  # the reason with citations in brackets
-    line: int | None = None
-    column: int | None = None
-    figures: tuple[FigureVerdict, ...] = field(default=())
-
-    def to_json(self, rows: EvidenceRows) -> dict[str, Any]:
-        """The object `check STATEMENT --format json` prints."""
-        return {
-            "statement": self.statement,
-            "verdict": self.status.value,
-            "evidence": rows(self.evidence),
-            "reason": self.reason,
-            "figures": [f.to_json(self.statement, rows) for f in self.figures],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,11 +367,10 @@ class _Judge:
 def _caveat(fact: Fact, scope: Scope) -> str:
     """Why a fact that agrees still cannot support: its figure is doubtful (the note says
     why), or a target or forecast the sentence reports as done."""
-    if getattr(fact, "doubtful", False):
-        return f", but the source's figure is doubtful: {fact.note or 'garbled in the source'}"
-    status = str(getattr(fact, "status", "reported") or "reported")
-    if status in ("target", "forecast") and not scope.plan:
-        return f", as a {status}, not as done"
+    if fact.doubtful:
+        return f", but the source's figure is doubtful: {fact.note or 'the source is unsure of it'}"
+    if fact.status in ("target", "forecast") and not scope.plan:
+        return f", as a {fact.status}, not as done"
     return ""
 
 
@@ -473,8 +413,8 @@ def _said(figure: Figure) -> str:
 def _says(fact: Fact, figure: Figure | None = None) -> str:
     if figure is not None and figure.month and fact.unit == "year" and fact.as_of and len(fact.as_of) > 4:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
-    top = getattr(fact, "value_max", None)
-    if isinstance(top, (int, float)) and fact.value is not None and top > fact.value:
+    top = fact.value_max
+    if top is not None and fact.value is not None and top > fact.value:
         return f"{format_number(float(fact.value))} to {value_text(float(top), fact.unit, None)}"
     return value_text(fact.value, fact.unit, fact.bound)
 
@@ -485,21 +425,19 @@ def read_draft(path: str) -> tuple[str, str]:
     import sys
     from pathlib import Path
 
-    from zjfacts.errors import InputError
+    from zjfacts.errors import InputError, read_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         name = path
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a draft") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+        data = read_bytes(
+            Path(path),
+            lambda msg: InputError(f"{path}: {msg}"),
+            missing="no such file",
+            directory="is a directory, not a draft",
+        )
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not a text draft")
     try:

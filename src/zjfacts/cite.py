@@ -10,80 +10,71 @@ variable Zotero imports (as "Extra"), on one line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date as Date
+from collections.abc import Iterable
 from typing import Any
 
+from zjfacts.dates import iso_parts
 from zjfacts.errors import InputError
-from zjfacts.render import citation
+from zjfacts.formatting import citation
+from zjfacts.records import FactRow, Source
 
-__all__ = ["csl_item", "csl_json", "markdown_footnote"]
+__all__ = ["csl_item", "csl_json", "markdown_footnote", "with_footnote"]
 
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Characters that would turn a quote into Markdown markup (emphasis, code, links, HTML).
 _MARKDOWN = re.compile(r"([\\`*_\[\]<])")
 _LABEL = re.compile(r"[^\s\[\]^]+")
 
 
-def markdown_footnote(row: Mapping[str, Any], number: int | str) -> str:
+def markdown_footnote(row: FactRow, number: int | str | None = None) -> str:
     """`[^N]: claim “quote” — title, publisher, date, file:line.`, leaving out what the source
     does not state, on one line so it stays one footnote wherever it is pasted."""
-    label = str(number)
+    label = str(row.fact.id if number is None else number)
     if not _LABEL.fullmatch(label):
         raise InputError(f"footnote label {label!r} must be one word without brackets or ^, e.g. 1 or lizu")
-    source = row["source"]
+    source = row.source
     where = citation(row)
-    stated = [source.get("title"), source.get("publisher"), source.get("date")]
+    stated = [source.title, source.publisher, source.date]
     cited = ", ".join([*(_markdown(s) for s in stated if s), where])
-    return f"[^{label}]: {_markdown(row['claim'])} “{_markdown(row['quote'])}” — {cited}."
+    return f"[^{label}]: {_markdown(row.fact.claim)} “{_markdown(row.fact.quote)}” — {cited}."
 
 
-def csl_item(row: Mapping[str, Any], source: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """One CSL-JSON item for a fact. `source` is the seed's full record (as Base.source_rows
-    gives it) for the author and URL, which the fact's own `source` object leaves out."""
-    meta = {**row["source"], **{k: v for k, v in (source or {}).items() if v is not None}}
+def csl_item(row: FactRow, source: Source | None = None) -> dict[str, Any]:
+    """One CSL-JSON item for a fact; `source` (the seed's full record) wins over the row's."""
+    meta = source or row.source
     item: dict[str, Any] = {
-        "id": row["id"],
-        "type": "article-newspaper" if meta.get("publisher") else "article",
-        "title": meta.get("title") or meta["file"],
+        "id": row.fact.id,
+        "type": "article-newspaper" if meta.publisher else "article",
+        "title": meta.title or meta.file,
     }
-    if meta.get("author"):
+    if meta.author:
         # One string as the source gives it ("LIU TING"): CSL's literal name, never split guessing.
-        item["author"] = [{"literal": meta["author"]}]
-    if meta.get("publisher"):
-        item["container-title"] = meta["publisher"]
-        item["publisher"] = meta["publisher"]
-    if meta.get("date"):
-        item["issued"] = _issued(meta["date"])
-    if meta.get("url"):
-        item["URL"] = meta["url"]
-    item["note"] = _one_line(f"{row['claim']} “{row['quote']}” ({citation(row)})")
+        item["author"] = [{"literal": meta.author}]
+    if meta.publisher:
+        item["container-title"] = meta.publisher
+        item["publisher"] = meta.publisher
+    if meta.date:
+        item["issued"] = _issued(meta.date)
+    if meta.url:
+        item["URL"] = meta.url
+    item["note"] = _one_line(f"{row.fact.claim} “{row.fact.quote}” ({citation(row)})")
     return item
 
 
-def csl_json(rows: Iterable[Mapping[str, Any]], sources: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+def csl_json(rows: Iterable[FactRow], sources: Iterable[Source] = ()) -> list[dict[str, Any]]:
     """CSL-JSON items for facts, each id once (CSL ids must be unique), in the order given."""
-    by_file = {s["file"]: s for s in sources}
+    by_file = {s.file: s for s in sources}
     items: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if row["id"] not in items:
-            items[row["id"]] = csl_item(row, by_file.get(row["source"]["file"]))
+        if row.fact.id not in items:
+            items[row.fact.id] = csl_item(row, by_file.get(row.source.file))
     return list(items.values())
 
 
 def _issued(text: str) -> dict[str, Any]:
     """ISO dates as date-parts ("2025-11-04" -> [[2025, 11, 4]], "2025-11" -> [[2025, 11]]);
     anything else as `raw`, which citeproc-js and pandoc try to parse themselves."""
-    m = _ISO_DATE.fullmatch(text.strip())
-    if m:
-        parts = [int(p) for p in m.groups() if p is not None]
-        year, month, day = [*parts, 1, 1][:3]
-        try:
-            Date(year, month, day)  # "2025-13" or "2025-02-30" is no date: pass it on as raw
-        except ValueError:
-            return {"raw": text}
-        return {"date-parts": [parts]}
-    return {"raw": text}
+    parts = iso_parts(text)
+    return {"date-parts": [parts]} if parts else {"raw": text}
 
 
 def _one_line(text: str) -> str:
@@ -93,3 +84,16 @@ def _one_line(text: str) -> str:
 def _markdown(text: str) -> str:
     """Stored text as Markdown that shows it as is: one line, markup characters escaped."""
     return _MARKDOWN.sub(r"\\\1", _one_line(text))
+
+
+def with_footnote(rows: list[FactRow], *, in_data: bool) -> tuple[list[FactRow], str | None]:
+    """`lookup --cite`: a footnote citing the top row; in a data format (JSON) it goes inside
+    that row as `citation`, elsewhere it is printed after the results."""
+    if not rows:
+        return rows, None
+    footnote = markdown_footnote(rows[0])
+    if in_data:
+        from dataclasses import replace
+
+        rows = [replace(rows[0], citation=footnote), *rows[1:]]
+    return rows, footnote

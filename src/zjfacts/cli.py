@@ -12,18 +12,16 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeAlias
 
 import typer
 
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
-from zjfacts.render import Format
+from zjfacts.formatting import Format
 
 if TYPE_CHECKING:
-    from zjfacts.facts import Fact
     from zjfacts.index import Index
 
 _SETTINGS: dict[str, Any] = {
@@ -44,7 +42,21 @@ FactsOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+# Each command's choices of the one Format enum (Typer lists a subset's values in --help; to a
+# type checker each is simply Format, and _fmt() turns a choice into its Format).
+if TYPE_CHECKING:
+    ListFormat: TypeAlias = Format
+    CheckFormat: TypeAlias = Format
+    ExportFormat: TypeAlias = Format
+    CiteFormat: TypeAlias = Format
+else:
+    ListFormat = Format.subset(
+        "ListFormat", Format.table, Format.json, Format.jsonl, Format.csv, Format.tsv, Format.markdown
+    )
+    CheckFormat = Format.subset("CheckFormat", Format.table, Format.json, Format.lines)
+    ExportFormat = Format.subset("ExportFormat", Format.auto, Format.sqlite, Format.jsonl, Format.csv, Format.json)
+    CiteFormat = Format.subset("CiteFormat", Format.markdown, Format.csl_json)
+FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
 
@@ -94,13 +106,14 @@ def _reported() -> Iterator[None]:
 
 
 def _err(message: str) -> None:
-    from zjfacts.render import clean
+    from zjfacts.formatting import clean
 
     sys.stderr.write(clean(message) + "\n")
 
 
-def _fmt(fmt: Format, as_json: bool) -> Format:
-    return Format.json if as_json else fmt
+def _fmt(fmt: Format, as_json: bool = False) -> Format:
+    """The Format a command's --format choice (and --json) asks for."""
+    return Format.json if as_json else Format(fmt.value)
 
 
 def _version(value: bool) -> None:
@@ -138,7 +151,7 @@ def _main(
 def lookup(
     query: Annotated[list[str], typer.Argument(help="Words to look up, quoted or not.", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most results to show.")] = 5,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     source: SourceOpt = [],  # noqa: B006 - Typer's list default
     place: PlaceOpt = [],  # noqa: B006
@@ -167,6 +180,7 @@ def lookup(
       zjfacts lookup lizu income -n 1 --cite
     """
     from zjfacts import render
+    from zjfacts.formatting import clean
     from zjfacts.lookup import open_base
 
     fmt = _fmt(fmt, as_json)
@@ -175,31 +189,26 @@ def lookup(
         matches = base.find(
             query, limit=limit, sources=source, places=place, topics=topic, min_score=min_score, explain=explain
         )
-        rows = base.match_rows(matches)
-    if explain and fmt is not Format.table:
-        for row, match in zip(rows, matches, strict=True):
-            row["explain"] = list(match.explain)
-    footnote = None
-    if cite and rows:
-        from zjfacts.cite import markdown_footnote
+        rows = base.match_rows(matches, explain=explain)
+        footnote = None
+        if cite:
+            from zjfacts.cite import with_footnote
 
-        footnote = markdown_footnote(rows[0], rows[0]["id"])
-        if fmt in (Format.json, Format.jsonl):
-            rows[0]["citation"] = footnote
+            rows, footnote = with_footnote(rows, in_data=fmt in (Format.json, Format.jsonl))
     highlight = base.highlighter(query) if fmt is Format.table else None
     if chart and rows and fmt is Format.table:  # --chart draws for people; data formats stay data
         render.print_chart(rows)
     elif rows or fmt not in (Format.table, Format.markdown):
-        render.print_facts(rows, fmt, highlight=highlight, explain=[m.explain for m in matches] if explain else None)
+        render.print_facts(rows, fmt, highlight=highlight)
     if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
-        sys.stdout.write("\n" + render.clean(footnote) + "\n")
+        sys.stdout.write("\n" + clean(footnote) + "\n")
     if fmt is Format.table:
         if rows:
             total = max(matches.total, len(rows))
             shown = f"{total} matching fact" + ("s" if total != 1 else "")
             if total > len(rows):
                 shown = f"{len(rows)} of {shown} (--limit shows more)"
-            _err(f"{shown}. Full record: zjfacts show {rows[0]['id']}")
+            _err(f"{shown}. Full record: zjfacts show {rows[0].fact.id}")
         else:
             _err(f"no fact matches {' '.join(query)!r}")
     raise typer.Exit(0 if rows else 1)
@@ -216,7 +225,7 @@ def show(
             autocompletion=_complete_ids,
         ),
     ],
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
@@ -239,7 +248,7 @@ def show(
 
 @app.command("list")
 def list_(
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     source: SourceOpt = [],  # noqa: B006
     place: PlaceOpt = [],  # noqa: B006
@@ -276,7 +285,7 @@ def list_(
 
 @app.command()
 def sources(
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = ListFormat.table,
     as_json: JsonOpt = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
@@ -300,6 +309,9 @@ def validate(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")
+    ] = False,
     facts: FactsOpt = None,
 ) -> None:
     """Check the fact base against its seeds: schema, ids, verbatim quotes, values.
@@ -311,38 +323,20 @@ def validate(
       zjfacts validate
 
       zjfacts validate --coverage --facts my-facts.toml
+
+      zjfacts validate --strict
     """
     from zjfacts.facts import base_path
-    from zjfacts.render import clean
+    from zjfacts.formatting import clean
     from zjfacts.validate import validate as run
 
     with _reported():
-        report = run(base_path(facts), coverage=coverage)
-    out = sys.stdout
-    for problem in report.problems:
-        out.write(clean(str(problem)) + "\n")
-    failed = bool(report.problems)
-    if report.coverage is not None:
-        cov = report.coverage
-        for u in cov.uncited:
-            out.write(clean(f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…") + "\n")
-        share = 100.0 * cov.cited / cov.total if cov.total else 100.0
-        _err(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
-        failed = failed or bool(cov.uncited)
-    noun = "problem" if len(report.problems) == 1 else "problems"
-    skipped = f" ({report.skipped} more could not be read)" if report.skipped else ""
-    facts_n = f"{report.facts} fact" + ("s" if report.facts != 1 else "")
-    sources_n = f"{report.sources} source" + ("s" if report.sources != 1 else "")
-    _err(f"{facts_n}{skipped}, {sources_n}: {len(report.problems) or 'no'} {noun}")
-    raise typer.Exit(1 if failed else 0)
-
-
-class CheckFormat(StrEnum):
-    """Output formats of `check`."""
-
-    table = "table"
-    json = "json"
-    lines = "lines"
+        report = run(base_path(facts), coverage=coverage, strict=strict)
+    for line in report.lines():
+        sys.stdout.write(clean(line) + "\n")
+    for line in report.summary():
+        _err(line)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 @app.command()
@@ -383,65 +377,24 @@ def check(
       cat draft.md | zjfacts check --file - --strict
     """
     from zjfacts import render
-    from zjfacts.check import Status, check_draft, check_statement, read_draft
-    from zjfacts.errors import InputError
-    from zjfacts.lookup import open_base
+    from zjfacts.lookup import check_rows, check_summary, open_base
 
-    fmt_name = "json" if as_json else fmt.value
+    fmt = _fmt(fmt, as_json)
     with _reported():
-        text = " ".join(statement or []).strip()
-        if file is not None and text:
-            raise InputError("give a statement or --file, not both")
-        if file is None and not text:
-            raise InputError("nothing to check: give a statement, or --file DRAFT")
-        base = open_base(facts, no_cache=no_cache)
-
-        def line_of(fact: "Fact") -> int | None:
-            return base.seeds.line_of(fact.source, fact.quote)
-
-        if file is not None:
-            draft, name = read_draft(file)
-            verdicts = list(check_draft(base.index, draft, line_of))
-        else:
-            verdicts, name = [check_statement(base.index, text, line_of)], None
-        shown: list[dict[str, Any]] = []
-        for v in verdicts:
-            d = v.to_json(base.match_rows)
-            d["brief"] = v.brief
-            for item, f in zip(d["figures"], v.figures, strict=True):
-                item["brief"] = f.brief
-            if name is not None:
-                d["line"], d["column"] = v.line, v.column
-            shown.append(d)
-    if shown or fmt_name == "json":
-        render.print_verdicts(shown, fmt_name, name=name)
+        rows, name = check_rows(lambda: open_base(facts, no_cache=no_cache), statement, file)
+    if rows or fmt is Format.json:
+        render.print_verdicts(rows, fmt, name=name)
     if name is not None:
-        counts = {s: sum(f.status is s for v in verdicts for f in v.figures) for s in Status}
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items())
-        n_figures = sum(len(v.figures) for v in verdicts)
-        _err(f"{name}: {n_figures} figures in {len(verdicts)} sentences: {summary}")
-    failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
-    raise typer.Exit(1 if any(v.status in failing for v in verdicts) else 0)
-
-
-class ExportChoice(StrEnum):
-    """Formats of `export` (auto: from the output's suffix, else jsonl)."""
-
-    auto = "auto"
-    sqlite = "sqlite"
-    jsonl = "jsonl"
-    csv = "csv"
-    json = "json"
-
-
-_SUFFIX_FORMAT = {".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".csv": "csv", ".json": "json"}
+        _err(check_summary(name, rows))
+    failing = {"contradicted", "unverified"} if strict else {"contradicted"}
+    raise typer.Exit(1 if any(r.verdict in failing for r in rows) else 0)
 
 
 @app.command()
 def export(
     fmt: Annotated[
-        ExportChoice, typer.Option("--format", "-f", help="sqlite, jsonl, csv or json.", case_sensitive=False)
-    ] = ExportChoice.auto,
+        ExportFormat, typer.Option("--format", "-f", help="sqlite, jsonl, csv or json.", case_sensitive=False)
+    ] = ExportFormat.auto,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -466,16 +419,11 @@ def export(
 
       zjfacts export --format csv > facts.csv
     """
-    from zjfacts.errors import InputError
-    from zjfacts.export import export_file, export_text
+    from zjfacts.export import export_file, export_format, export_text
     from zjfacts.lookup import open_base
 
     with _reported():
-        chosen = fmt.value
-        if chosen == "auto":
-            chosen = _SUFFIX_FORMAT.get(output.suffix.lower(), "jsonl") if output else "jsonl"
-        if chosen == "sqlite" and output is None:
-            raise InputError("a SQLite export needs --output FILE (it is not text for stdout)")
+        chosen = export_format(_fmt(fmt), output)
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
         if output is None:
@@ -483,15 +431,54 @@ def export(
         else:
             export_file(rows, base.source_rows(), chosen, output)
     if output is not None:
-        _err(f"wrote {len(rows)} facts to {output} ({chosen})")
+        _err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
     raise typer.Exit(0 if rows else 1)
 
 
-class CiteFormat(StrEnum):
-    """Formats of `cite`."""
+@app.command()
+def add(
+    document: Annotated[
+        Path, typer.Argument(metavar="DOCUMENT", help="A text, Markdown or HTML file.", show_default=False)
+    ],
+    title: Annotated[Optional[str], typer.Option("--title", help="The document's title.")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Who published it.")] = None,  # noqa: UP045
+    author: Annotated[Optional[str], typer.Option("--author", help="Who wrote it.")] = None,  # noqa: UP045
+    date: Annotated[Optional[str], typer.Option("--date", help="Its date, YYYY-MM-DD.")] = None,  # noqa: UP045
+    url: Annotated[Optional[str], typer.Option("--url", help="Where it was published.")] = None,  # noqa: UP045
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Print the drafts; change nothing.")] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Add a document to the base: copy it into the seeds, append its source and draft facts.
 
-    markdown = "markdown"
-    csl_json = "csl-json"
+    Each sentence that states a figure becomes at least one draft fact (value, unit, range,
+    status and date from the text, the sentence as its verbatim quote), marked `draft = true`
+    until you have read it against the document. Nothing above the appended part changes.
+
+    Examples:
+
+      zjfacts add report.html --facts my-facts.toml --dry-run
+
+      zjfacts add notes.md --facts my-facts.toml --publisher "Xinhua" --date 2026-03-01
+
+      zjfacts validate --strict --facts my-facts.toml
+    """
+    from zjfacts.add import add_document
+    from zjfacts.facts import base_path
+
+    meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
+    with _reported():
+        done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(done.appended.lstrip("\n"))
+        _err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
+    else:
+        for draft in done.drafts:
+            sys.stdout.write(draft.id + "\n")
+        _err(
+            f"added {done.seed} with {len(done.drafts)} draft facts; "
+            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
+        )
+    raise typer.Exit(0)
 
 
 @app.command()
@@ -517,18 +504,18 @@ def cite(
 
       zjfacts cite lizu-collective-income-2024 yucun-visitors-2024 --format csl-json > refs.json
     """
-    from zjfacts import render
     from zjfacts.cite import csl_json, markdown_footnote
+    from zjfacts.formatting import clean, write_json
     from zjfacts.lookup import open_base
 
     with _reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows_for(fact_ids)
-        if fmt is CiteFormat.csl_json:
-            render.print_json(csl_json(rows, base.source_rows()))
+        if _fmt(fmt) is Format.csl_json:
+            write_json(csl_json(rows, [s.source for s in base.source_rows()]), sys.stdout)
         else:
             for row in rows:
-                sys.stdout.write(render.clean(markdown_footnote(row, row["id"])) + "\n")
+                sys.stdout.write(clean(markdown_footnote(row)) + "\n")
 
 
 def _interrupted(signum: int, frame: object) -> NoReturn:

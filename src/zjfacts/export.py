@@ -8,26 +8,24 @@ path never holds a half-written export, and a failed export leaves nothing behin
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import secrets
 import sqlite3
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
 from zjfacts.errors import InputError
-from zjfacts.facts import FACT_FIELDS
-from zjfacts.render import CSV_COLUMNS
+from zjfacts.formatting import Format, write_csv, write_json, write_jsonl
+from zjfacts.records import FACT_FIELDS, SOURCE_FIELDS, FactRow, Source, SourceRow
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FIELDS",
     "SOURCE_FIELDS",
-    "ExportFormat",
     "export_file",
     "export_sqlite",
     "export_text",
@@ -36,19 +34,15 @@ __all__ = [
 ]
 
 
-class ExportFormat(StrEnum):
-    """What `zjfacts export --format` writes."""
+# What `zjfacts export --format` writes.
+EXPORT_FORMATS = (Format.sqlite, Format.jsonl, Format.csv, Format.json)
+# The output's suffix names the format when --format is auto (else jsonl).
+_SUFFIX_FORMAT = {".db": Format.sqlite, ".sqlite": Format.sqlite, ".sqlite3": Format.sqlite, ".csv": Format.csv}
+_SUFFIX_FORMAT[".json"] = Format.json
 
-    sqlite = "sqlite"
-    jsonl = "jsonl"
-    csv = "csv"
-    json = "json"
-
-
-# The keys of the fact's JSON shape (Fact.as_json), in order: JSON and JSONL exports carry these
+# The keys of the fact's JSON shape (Fact.to_json), in order: JSON and JSONL exports carry these
 # and nothing else (a lookup's `score` is not part of the base), so every format holds the same.
 FIELDS = FACT_FIELDS
-SOURCE_FIELDS = ("file", "title", "publisher", "author", "date", "url")
 
 # Column types are declared so Datasette and sqlite-utils show numbers as numbers; the index on
 # facts.source serves the foreign key (Datasette facets and joins on it).
@@ -59,7 +53,8 @@ CREATE TABLE [sources] (
     [publisher] TEXT,
     [author] TEXT,
     [date] TEXT,
-    [url] TEXT
+    [url] TEXT,
+    [label] TEXT
 );
 CREATE TABLE [facts] (
     [id] TEXT PRIMARY KEY,
@@ -74,7 +69,11 @@ CREATE TABLE [facts] (
     [note] TEXT,
     [source] TEXT NOT NULL REFERENCES [sources]([file]),
     [quote] TEXT NOT NULL,
-    [line] INTEGER
+    [line] INTEGER,
+    [value_max] REAL,
+    [status] TEXT NOT NULL,
+    [doubtful] INTEGER NOT NULL,
+    [draft] INTEGER NOT NULL
 );
 CREATE INDEX [idx_facts_source] ON [facts] ([source]);
 """
@@ -113,35 +112,41 @@ def fts5_available() -> bool:
     return True
 
 
-def export_file(
-    rows: Sequence[dict[str, Any]], sources: Iterable[dict[str, Any]], fmt: ExportFormat | str, path: Path
-) -> None:
+def export_format(fmt: Format | str, output: Path | None) -> Format:
+    """The format to write: as asked, or (auto) from the output's suffix, else JSON Lines."""
+    chosen = _format(fmt)
+    if chosen is Format.auto:
+        chosen = _SUFFIX_FORMAT.get(output.suffix.lower(), Format.jsonl) if output else Format.jsonl
+    if chosen is Format.sqlite and output is None:
+        raise InputError("a SQLite export needs --output FILE (it is not text for stdout)")
+    return chosen
+
+
+def export_file(rows: Sequence[FactRow], sources: Iterable[SourceRow], fmt: Format | str, path: Path) -> None:
     """Write an export in any format to `path`, replacing what is there, atomically."""
     fmt = _format(fmt)
-    if fmt is ExportFormat.sqlite:
+    if fmt is Format.sqlite:
         export_sqlite(list(rows), list(sources), path)
     else:
         with open_output(path) as out:
             export_text(rows, fmt, out)
 
 
-def export_text(rows: Iterable[dict[str, Any]], fmt: ExportFormat | str, out: TextIO) -> None:
-    """Facts as JSON Lines, CSV (render.CSV_COLUMNS) or a JSON array; `rows` in the JSON shape."""
+def export_text(rows: Iterable[FactRow], fmt: Format | str, out: TextIO) -> None:
+    """Facts as JSON Lines, CSV (formatting.CSV_COLUMNS) or a JSON array."""
     fmt = _format(fmt)
-    if fmt is ExportFormat.jsonl:
-        for row in rows:
-            out.write(json.dumps(_shape(row), ensure_ascii=False) + "\n")
-    elif fmt is ExportFormat.json:
-        out.write(json.dumps([_shape(row) for row in rows], ensure_ascii=False, indent=2) + "\n")
-    elif fmt is ExportFormat.csv:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(_csv_cells(row) for row in rows)
+    if fmt is Format.jsonl:
+        write_jsonl((_shape(row) for row in rows), out)
+    elif fmt is Format.json:
+        write_json([_shape(row) for row in rows], out)
+    elif fmt is Format.csv:
+        # Text as stored: an export is data for other programs, so control characters stay.
+        write_csv([FactRow(r.fact, r.source, r.line) for r in rows], out, escape=False)
     else:
         raise ValueError(f"{fmt.value} is not a text format; use export_sqlite or export_file")
 
 
-def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], path: Path) -> None:
+def export_sqlite(rows: list[FactRow], sources: Sequence[SourceRow], path: Path) -> None:
     """Tables `sources` and `facts` (foreign key facts.source -> sources.file) and the full-text
     index `facts_fts` over claim and quote, written atomically to `path`."""
     _check_unique(rows)
@@ -149,7 +154,7 @@ def export_sqlite(rows: list[dict[str, Any]], sources: list[dict[str, Any]], pat
         raise InputError(f"{path}: a SQLite export needs a regular file, not a device or pipe")
     with _atomic(path) as tmp:
         try:
-            _write_database(tmp, rows, _all_sources(rows, sources))
+            _write_database(tmp, rows, _all_sources(rows, [s.source for s in sources]))
         except (sqlite3.OperationalError, OSError) as e:  # disk full, I/O error: the target's problem
             raise InputError(f"{path}: cannot write: {getattr(e, 'strerror', None) or e}") from None
 
@@ -168,82 +173,64 @@ def open_output(path: Path) -> Iterator[TextIO]:
             raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
 
 
-def _format(fmt: ExportFormat | str) -> ExportFormat:
+def _format(fmt: Format | str) -> Format:
     try:
-        return ExportFormat(fmt)
+        chosen = Format(fmt)
     except ValueError:
-        known = ", ".join(f.value for f in ExportFormat)
-        raise InputError(f"unknown export format {fmt!r}; expected one of {known}") from None
+        chosen = None
+    if chosen is None or (chosen not in EXPORT_FORMATS and chosen is not Format.auto):
+        known = ", ".join(f.value for f in EXPORT_FORMATS)
+        raise InputError(f"unknown export format {str(fmt)!r}; expected one of {known}") from None
+    return chosen
 
 
-def _shape(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: row.get(key) for key in FIELDS}
+def _shape(row: FactRow) -> dict[str, Any]:
+    """The fact's JSON shape, without what a lookup adds (score)."""
+    return row.fact.to_json(row.source, row.line)
 
 
-def _csv_cells(row: dict[str, Any]) -> list[str]:
-    """A row flattened as render's CSV does, but with text as stored: an export is data for
-    other programs, so control characters are kept rather than shown as escapes."""
-    source = row["source"]
-    values = {
-        **row,
-        "places": "; ".join(row["places"]),
-        "topics": "; ".join(row["topics"]),
-        "source_file": source["file"],
-        "source_title": source.get("title"),
-        "source_publisher": source.get("publisher"),
-        "source_date": source.get("date"),
-    }
-    cells = []
-    for key in CSV_COLUMNS:
-        value = values.get(key)
-        if value is None:
-            cells.append("")
-        elif isinstance(value, float) and value.is_integer():
-            cells.append(str(int(value)))  # 4640000.0 -> "4640000", as render prints it
-        else:
-            cells.append(str(value))
-    return cells
-
-
-def _check_unique(rows: Iterable[dict[str, Any]]) -> None:
+def _check_unique(rows: Iterable[FactRow]) -> None:
     """Ids are the facts table's primary key: name a duplicate instead of an IntegrityError."""
     seen: set[str] = set()
     for row in rows:
-        if row["id"] in seen:
-            raise InputError(f'fact "{row["id"]}" appears twice in the base; `zjfacts validate` lists duplicates')
-        seen.add(row["id"])
+        if row.fact.id in seen:
+            raise InputError(f'fact "{row.fact.id}" appears twice in the base; `zjfacts validate` lists duplicates')
+        seen.add(row.fact.id)
 
 
-def _all_sources(rows: Iterable[dict[str, Any]], sources: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The given sources, plus any a fact cites that the base does not describe (from the fact's
-    own `source` object), so the foreign key holds for every fact."""
-    out = {s["file"]: {key: s.get(key) for key in SOURCE_FIELDS} for s in sources}
+def _all_sources(rows: Iterable[FactRow], sources: Iterable[Source]) -> list[Source]:
+    """The given sources, plus any a fact cites that the base does not describe, so the foreign
+    key holds for every fact."""
+    out = {s.file: s for s in sources}
     for row in rows:
-        cited = row["source"]
-        if cited["file"] not in out:
-            out[cited["file"]] = {key: cited.get(key) for key in SOURCE_FIELDS}
+        out.setdefault(row.source.file, row.source)
     return list(out.values())
 
 
-def _fact_record(row: dict[str, Any]) -> tuple[Any, ...]:
+def _fact_record(row: FactRow) -> tuple[Any, ...]:
+    f = row.fact
     return (
-        row["id"],
-        row["claim"],
-        row["subject"],
-        row["value"],
-        row["unit"],
-        row["bound"],
-        row["as_of"],
-        json.dumps(list(row["places"]), ensure_ascii=False),
-        json.dumps(list(row["topics"]), ensure_ascii=False),
-        row["note"],
-        row["source"]["file"],
-        row["quote"],
-        row["line"],
+        f.id,
+        f.claim,
+        f.subject,
+        f.value,
+        f.unit,
+        f.bound,
+        f.as_of,
+        json.dumps(list(f.places), ensure_ascii=False),
+        json.dumps(list(f.topics), ensure_ascii=False),
+        f.note,
+        row.source.file,
+        f.quote,
+        row.line,
+        f.value_max,
+        f.status,
+        int(f.doubtful),
+        int(f.draft),
     )
 
 
-def _write_database(tmp: Path, rows: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
+def _write_database(tmp: Path, rows: list[FactRow], sources: list[Source]) -> None:
     with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
         # The file is private until renamed and fsynced then: no journal file, no syncs on the way.
         conn.execute("PRAGMA journal_mode = MEMORY")
@@ -252,8 +239,8 @@ def _write_database(tmp: Path, rows: list[dict[str, Any]], sources: list[dict[st
         conn.executescript(_SCHEMA)
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO [sources] VALUES (?, ?, ?, ?, ?, ?)",
-            ([s[key] for key in SOURCE_FIELDS] for s in sources),
+            "INSERT INTO [sources] VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((*(getattr(s, key) for key in SOURCE_FIELDS), s.label) for s in sources),
         )
         conn.executemany(f"INSERT INTO [facts] VALUES ({', '.join('?' * len(FIELDS))})", map(_fact_record, rows))
         conn.execute("COMMIT")

@@ -11,12 +11,13 @@ import math
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zjfacts._data import package_file
-from zjfacts._record import Record
-from zjfacts.errors import FactFileError
+from zjfacts.errors import FactFileError, Unsplittable
+from zjfacts.records import FACT_FIELDS, Fact, Problem, Source
 
 __all__ = [
     "FACT_FIELDS",
@@ -25,6 +26,7 @@ __all__ = [
     "FactBase",
     "Problem",
     "Source",
+    "Unsplittable",
     "base_path",
     "fact_problems",
     "iter_facts",
@@ -33,15 +35,13 @@ __all__ = [
 ]
 
 ENV_FACTS = "ZJFACTS_FACTS"
-# The keys of a fact as JSON, in order: every command and export prints this shape.
-FACT_FIELDS = (
-    "id", "claim", "subject", "value", "unit", "bound", "as_of", "places", "topics", "note", "source", "quote", "line",
-)  # fmt: skip
 REQUIRED = ("id", "claim", "subject", "source", "quote")
-_STRINGS = ("id", "claim", "subject", "source", "quote", "unit", "bound", "as_of", "note")
-_LISTS = ("places", "topics", "aliases")
-KNOWN_KEYS = frozenset((*_STRINGS, *_LISTS, "value"))
-SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "body", "skip"))
+_STRINGS = ("id", "claim", "subject", "source", "quote", "unit", "bound", "as_of", "note", "status")
+_LISTS = ("places", "topics", "aliases", "former_ids")
+_NUMBERS = ("value", "value_max")
+_FLAGS = ("doubtful", "draft")
+KNOWN_KEYS = frozenset((*_STRINGS, *_LISTS, *_NUMBERS, *_FLAGS))
+SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "label", "body", "skip"))
 TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
 ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
@@ -50,137 +50,25 @@ _FACT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\r\n]*)
 _CHUNK = 2000  # facts parsed per tomli call: bounded memory, few calls
 
 
-class Problem(Record):
-    """One thing wrong with a base: where, which fact, what."""
+@dataclass(frozen=True, slots=True)
+class BaseHeader:
+    """Everything in a base but its facts: sources, glossary (the package's general terms with
+    the base's own names over them), where the seeds are."""
 
-    __slots__ = ("fact_id", "line", "message", "path")
-
-    def __init__(self, path: str, line: int | None, message: str, fact_id: str | None = None) -> None:
-        self.path, self.line, self.message, self.fact_id = path, line, message, fact_id
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        who = f'fact "{self.fact_id}" ' if self.fact_id else ""
-        return f"{where}: {who}{self.message}"
+    path: Path
+    seeds_dir: Path
+    sources: dict[str, Source]
+    glossary: dict[str, str]
+    problems: tuple[Problem, ...] = ()
 
 
-class Source(Record):
-    """A seed document and what it states about itself."""
-
-    __slots__ = ("author", "body", "date", "file", "publisher", "skip", "title", "url")
-
-    def __init__(
-        self,
-        file: str,
-        title: str | None = None,
-        publisher: str | None = None,
-        author: str | None = None,
-        date: str | None = None,
-        url: str | None = None,
-        body: tuple[int, int] | None = None,
-        skip: tuple[int, ...] = (),
-    ) -> None:
-        self.file, self.title, self.publisher, self.author = file, title, publisher, author
-        self.date, self.url, self.body, self.skip = date, url, body, skip
-
-    def as_json(self) -> dict[str, Any]:
-        """The `source` object of the fact's JSON shape."""
-        return {"file": self.file, "title": self.title, "publisher": self.publisher, "date": self.date}
-
-
-class Fact(Record):
-    """One sourced claim of a seed."""
-
-    __slots__ = (
-        "aliases",
-        "as_of",
-        "base_line",
-        "bound",
-        "claim",
-        "id",
-        "note",
-        "places",
-        "quote",
-        "source",
-        "subject",
-        "topics",
-        "unit",
-        "value",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        id: str,
-        claim: str,
-        subject: str,
-        source: str,
-        quote: str,
-        places: tuple[str, ...] = (),
-        topics: tuple[str, ...] = (),
-        aliases: tuple[str, ...] = (),
-        value: int | float | None = None,
-        unit: str | None = None,
-        bound: str | None = None,
-        as_of: str | None = None,
-        note: str | None = None,
-        base_line: int = 0,  # line of the fact's [[facts]] header in the base
-    ) -> None:
-        self.id, self.claim, self.subject, self.source, self.quote = id, claim, subject, source, quote
-        self.places, self.topics, self.aliases = places, topics, aliases
-        self.value, self.unit, self.bound, self.as_of, self.note = value, unit, bound, as_of, note
-        self.base_line = base_line
-
-    def as_json(self, source: Source | None, line: int | None) -> dict[str, Any]:
-        """The stable JSON shape every command prints (see README, "The fact as JSON")."""
-        return {
-            "id": self.id,
-            "claim": self.claim,
-            "subject": self.subject,
-            "value": self.value,
-            "unit": self.unit,
-            "bound": self.bound,
-            "as_of": self.as_of,
-            "places": list(self.places),
-            "topics": list(self.topics),
-            "note": self.note,
-            "source": (source or Source(self.source)).as_json(),
-            "quote": self.quote,
-            "line": line,
-        }
-
-
-class BaseHeader(Record):
-    """Everything in a base but its facts: sources, glossary, where the seeds are."""
-
-    __slots__ = ("glossary", "path", "problems", "seeds_dir", "sources")
-
-    def __init__(
-        self,
-        path: Path,
-        seeds_dir: Path,
-        sources: dict[str, Source],
-        glossary: dict[str, str],
-        problems: tuple[Problem, ...] = (),
-    ) -> None:
-        self.path, self.seeds_dir, self.sources, self.glossary, self.problems = (
-            path,
-            seeds_dir,
-            sources,
-            glossary,
-            problems,
-        )
-
-
-class FactBase(Record):
+@dataclass(frozen=True, slots=True)
+class FactBase:
     """A whole base in memory: the header and its facts in file order."""
 
-    __slots__ = ("facts", "header", "tables")
-
-    def __init__(self, header: BaseHeader, facts: list[Fact] | None = None, tables: int | None = None) -> None:
-        self.header = header
-        self.facts: list[Fact] = facts if facts is not None else []
-        # [[facts]] tables in the file: more than len(facts) when some could not be built
-        self.tables = len(self.facts) if tables is None else tables
+    header: BaseHeader
+    facts: list[Fact]
+    tables: int  # [[facts]] tables in the file: more than len(facts) when some could not be built
 
     @property
     def path(self) -> Path:
@@ -211,16 +99,15 @@ def base_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def read_bytes(path: Path) -> bytes:
     """The base's bytes, or a one-line FactFileError naming what is wrong."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FactFileError(path, None, "fact file not found") from None
-    except IsADirectoryError:
-        raise FactFileError(path, None, "is a directory, not a fact file") from None
-    except PermissionError:
-        raise FactFileError(path, None, "permission denied") from None
-    except OSError as e:
-        raise FactFileError(path, None, f"cannot read: {e.strerror or e}") from None
+    from zjfacts import errors
+
+    return errors.read_bytes(
+        path,
+        lambda msg: FactFileError(path, None, msg),
+        missing="fact file not found",
+        directory="is a directory, not a fact file",
+        denied="permission denied",
+    )
 
 
 def _decode(data: bytes, path: Path, first_line: int) -> str:
@@ -243,6 +130,27 @@ def _toml(text: str, path: Path, first_line: int) -> dict[str, Any]:
         raise FactFileError(path, line, f"TOML syntax error: {msg}", getattr(e, "colno", None)) from None
 
 
+_TABLE_HEADER = re.compile(rb"^[ \t]*\[(?!\[)[^\r\n]*\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+
+
+def _tables_after(data: bytes, start: int, facts: list[int]) -> tuple[bytes, list[bytes]]:
+    """`data` with each top-level table after `start` blanked (newlines kept), and those tables."""
+    regions: list[bytes] = []
+    pieces: list[bytes] = []
+    last = 0
+    for m in _TABLE_HEADER.finditer(data, start):
+        if m.start() < last:
+            continue
+        end = next((o for o in facts if o > m.start()), len(data))
+        regions.append(data[m.start() : end])
+        pieces += [data[last : m.start()], b"\n" * data.count(b"\n", m.start(), end)]
+        last = end
+    if not regions:
+        return data, regions
+    pieces.append(data[last:])
+    return b"".join(pieces), regions
+
+
 def _header_offsets(data: bytes) -> list[tuple[int, int]]:
     """(byte offset, 1-based line) of every [[facts]] header."""
     out: list[tuple[int, int]] = []
@@ -262,7 +170,15 @@ def read_header(path: Path, data: bytes | None = None) -> tuple[BaseHeader, byte
         data = data[3:]
     offsets = _header_offsets(data)
     head_end = offsets[0][0] if offsets else len(data)
-    doc = _toml(_decode(data[:head_end], path, 1), path, 1)
+    head = data[:head_end]
+    if offsets:
+        # Tables after the facts (a source `zjfacts add` appended) belong to the header; the
+        # facts are read with them blanked out, line numbers kept.
+        data, regions = _tables_after(data, head_end, [o for o, _ in offsets])
+        if regions:
+            head = b"\n".join([head, *regions])
+            offsets = _header_offsets(data)
+    doc = _toml(_decode(head, path, 1), path, 1)
     if not offsets and "facts" in doc:
         # Facts written inline (facts = [...]) or headers we cannot see: read it whole.
         offsets = []
@@ -292,7 +208,16 @@ def _make_header(path: Path, doc: dict[str, Any]) -> BaseHeader:
         isinstance(k, str) and isinstance(v, str) for k, v in glossary.items()
     ):
         raise FactFileError(path, None, "'glossary' must map terms to strings")
-    return BaseHeader(path, seeds_dir, sources, dict(glossary), tuple(problems))
+    return BaseHeader(path, seeds_dir, sources, {**_package_glossary(), **glossary}, tuple(problems))
+
+
+def _package_glossary() -> dict[str, str]:
+    from zjfacts.analyzer import GLOSSARY_FILE, package_glossary
+
+    try:
+        return package_glossary()
+    except (OSError, ValueError) as e:  # a broken install: say which file
+        raise FactFileError(f"zjfacts/{GLOSSARY_FILE}", None, f"cannot read the glossary: {e}") from None
 
 
 def _make_source(path: Path, name: str, meta: dict[str, Any], problems: list[Problem]) -> Source:
@@ -326,27 +251,34 @@ def _did_you_mean(key: str, known: frozenset[str] | tuple[str, ...]) -> str:
 
 
 def fact_problems(raw: dict[str, Any], line: int, where: str) -> list[Problem]:
-    """Schema problems of one raw fact table: missing, unknown or mistyped keys."""
+    """Schema problems of one raw fact table: missing, unknown or mistyped keys. A blocking
+    problem leaves the fact unbuilt (a missing or mistyped key, a malformed id)."""
     fid = raw.get("id") if isinstance(raw.get("id"), str) else None
     out: list[Problem] = []
+
+    def problem(message: str, blocking: bool = True) -> None:
+        out.append(Problem(where, line, message, fid, blocking))
+
     for key in REQUIRED:
         if key not in raw:
-            out.append(Problem(where, line, f"has no {key}", fid))
+            problem(f"has no {key}")
     for key, value in raw.items():
         if key not in KNOWN_KEYS:
-            out.append(Problem(where, line, f"unknown key {key!r}{_did_you_mean(key, KNOWN_KEYS)}", fid))
+            problem(f"unknown key {key!r}{_did_you_mean(key, KNOWN_KEYS)}", blocking=False)
         elif key in _STRINGS and not isinstance(value, str):
-            out.append(Problem(where, line, f"{key} must be a string, not {_type(value)}", fid))
+            problem(f"{key} must be a string, not {_type(value)}")
         elif key in _STRINGS and key in REQUIRED and not value.strip():
-            out.append(Problem(where, line, f"{key} is empty", fid))
+            problem(f"{key} is empty", blocking=False)
         elif key in _LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            out.append(Problem(where, line, f"{key} must be a list of strings", fid))
-        elif key == "value" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            out.append(Problem(where, line, f"value must be a number, not {_type(value)}", fid))
-        elif key == "value" and not math.isfinite(value):
-            out.append(Problem(where, line, f"value must be a finite number, not {value}", fid))
+            problem(f"{key} must be a list of strings")
+        elif key in _NUMBERS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            problem(f"{key} must be a number, not {_type(value)}")
+        elif key in _NUMBERS and not math.isfinite(value):
+            problem(f"{key} must be a finite number, not {value}")
+        elif key in _FLAGS and not isinstance(value, bool):
+            problem(f"{key} must be true or false, not {_type(value)}")
     if fid is not None and not ID_RE.fullmatch(fid):
-        out.append(Problem(where, line, "id must be a lower-case slug (letters, digits, hyphens)", fid))
+        problem("id must be a lower-case slug (letters, digits, hyphens)")
     return out
 
 
@@ -376,13 +308,13 @@ def _make_fact(raw: dict[str, Any], line: int) -> Fact:
         bound=raw.get("bound"),
         as_of=raw.get("as_of"),
         note=raw.get("note"),
+        value_max=raw.get("value_max"),
+        status=raw.get("status", "reported"),
+        doubtful=raw.get("doubtful", False),
+        draft=raw.get("draft", False),
+        former_ids=tuple(raw.get("former_ids", ())),
         base_line=line,
     )
-
-
-class Unsplittable(Exception):
-    """A run of facts could not be read on its own: its [[facts]] lines are not all facts (one
-    sits inside a multi-line string), or the file has other tables between them."""
 
 
 def _raw_facts(
@@ -454,7 +386,7 @@ def iter_facts(
                 who = f'fact "{first.fact_id}" ' if first.fact_id else "fact "
                 raise FactFileError(path, line or None, who + first.message)
             problems.extend(found)
-            if any(p.message.startswith("has no") or "must be" in p.message for p in found):
+            if any(p.blocking for p in found):
                 continue
         yield _make_fact(raw, line)
 
@@ -464,4 +396,5 @@ def load_base(path: Path, problems: list[Problem] | None = None) -> FactBase:
     header, data, offsets = read_header(path)
     if problems is not None:
         problems.extend(header.problems)
-    return FactBase(header, list(iter_facts(path, data, offsets, problems)), tables=len(offsets))
+    facts = list(iter_facts(path, data, offsets, problems))
+    return FactBase(header, facts, tables=len(offsets) or len(facts))

@@ -11,31 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zjfacts.dates import month_number
 from zjfacts.numbers import Quantity, find_quantities
 
-__all__ = ["MONTHS", "Figure", "find_figures"]
+__all__ = ["Figure", "Figures", "find_figures"]
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 _WINDOW = 40  # characters looked at before or after a figure for a month or a day
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
@@ -70,10 +50,10 @@ def _is_day(text: str, q: Quantity) -> bool:
         return False
     before = _MONTH_BEFORE.search(_before(text, q.start))
     after_text = text[q.end : q.end + _WINDOW]
-    if before and before.group(1).lower() in MONTHS and _YEAR_AFTER.match(after_text):
+    if before and month_number(before.group(1)) and _YEAR_AFTER.match(after_text):
         return True
     after = _DAY_MONTH_YEAR.match(after_text)
-    return bool(after and after.group(1).lower() in MONTHS)
+    return bool(after and month_number(after.group(1)))
 
 
 def _date_before(text: str, q: Quantity) -> tuple[int | None, int | None]:
@@ -81,7 +61,7 @@ def _date_before(text: str, q: Quantity) -> tuple[int | None, int | None]:
     "20 September 2023"."""
     head = _before(text, q.start)
     m = _MONTH_BEFORE.search(head)
-    month = MONTHS.get(m.group(1).lower()) if m else None
+    month = month_number(m.group(1)) if m else None
     if month and m and m.group(2):
         return month, int(m.group(2))
     d = _DAY_MONTH_BEFORE.search(head)

@@ -27,14 +27,15 @@ import struct
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from zjfacts._data import package_file
-from zjfacts._record import Record
 from zjfacts.analyzer import Lexicon
-from zjfacts.errors import FactFileError
-from zjfacts.facts import BaseHeader, Fact, Source
+from zjfacts.errors import FactFileError, IndexFormatError
+from zjfacts.facts import BaseHeader
+from zjfacts.records import Fact, Match, Source
 
 __all__ = [
     "FORMAT",
@@ -48,7 +49,7 @@ __all__ = [
     "subject_terms",
 ]
 
-FORMAT = 11  # bump when the file layout or the analyser changes
+FORMAT = 12  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -99,30 +100,17 @@ def load_lexicon_data(raw: bytes | None = None) -> dict[str, Any]:
     return loads((raw if raw is not None else lexicon_bytes()).decode("utf-8"))
 
 
-class Match(Record):
-    """A fact that answers a query, how well (0-100), and why."""
-
-    __slots__ = ("coverage", "explain", "fact", "position", "score")
-
-    def __init__(self, fact: Fact, score: float, coverage: float, position: int, explain: tuple[str, ...] = ()) -> None:
-        self.fact, self.score, self.coverage = fact, score, coverage
-        self.position = position  # the fact's place in the base: the stable tie-break
-        self.explain = explain
-
-
 class Results(list[Match]):
     """Matches, best first, and how many facts matched before the limit cut the list."""
 
     total: int = 0
 
 
-class _QueryTerm(Record):
-    __slots__ = ("alts", "idf", "text")
-
-    def __init__(self, text: str, alts: tuple[tuple[str, float], ...], idf: float) -> None:
-        self.text = text
-        self.alts = alts  # (index term, similarity)
-        self.idf = idf
+@dataclass(frozen=True, slots=True)
+class _QueryTerm:
+    text: str
+    alts: tuple[tuple[str, float], ...]  # (index term, similarity)
+    idf: float
 
 
 def _fact_fields(fact: Fact) -> list[tuple[int, str]]:
@@ -157,6 +145,11 @@ def _record(fact: Fact) -> bytes:
             fact.as_of,
             fact.note,
             fact.base_line,
+            fact.value_max,
+            fact.status,
+            fact.doubtful,
+            fact.draft,
+            fact.former_ids,
         )
     )
 
@@ -178,6 +171,11 @@ def _fact_from_record(data: bytes) -> Fact:
         as_of=r[11],
         note=r[12],
         base_line=r[13],
+        value_max=r[14],
+        status=r[15],
+        doubtful=r[16],
+        draft=r[17],
+        former_ids=tuple(r[18]),
     )
 
 
@@ -338,7 +336,8 @@ def build_index_from(
 ) -> None:
     """Build the index of a base read as bytes. A large base is analysed in two halves at once,
     the second in a forked process, when the machine has a second core; the index is the same."""
-    from zjfacts.facts import Unsplittable, iter_facts
+    from zjfacts.errors import Unsplittable
+    from zjfacts.facts import iter_facts
 
     if len(offsets) < PARALLEL_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         build_index(header, iter_facts(path, data, offsets), out, lexicon_data)
@@ -400,7 +399,8 @@ def _fork_second_half(
     (pid, read end), or None when no process can be started."""
     import signal
 
-    from zjfacts.facts import Unsplittable, iter_facts
+    from zjfacts.errors import Unsplittable
+    from zjfacts.facts import iter_facts
 
     reader, writer = os.pipe()
     parent = os.getpid()
@@ -430,7 +430,7 @@ def _fork_second_half(
                 payload = marshal.dumps(("redo", None))
             except FactFileError as e:
                 payload = marshal.dumps(("error", (str(e.path), e.line, e.msg, e.column)))
-            except BaseException:  # anything else: the parent builds the index itself
+            except Exception:  # anything else: the parent builds the index itself
                 payload = marshal.dumps(("redo", None))
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(payload)
@@ -499,6 +499,7 @@ def _source_state(source: Source | None, name: str) -> dict[str, Any]:
         "author": s.author,
         "date": s.date,
         "url": s.url,
+        "label": s.label,
     }
 
 
@@ -531,10 +532,6 @@ class _TermTable:
         if entry is None:
             raise KeyError(term)
         return entry
-
-
-class IndexFormatError(ValueError):
-    """The bytes are not a compiled index of this version (the cache rebuilds it)."""
 
 
 class Index:

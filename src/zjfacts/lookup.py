@@ -1,20 +1,20 @@
 """What the lookup-side commands do, apart from parsing options and printing: open the base,
-find, show, list and describe sources, and turn facts into rows of the JSON shape."""
+find, show, list and describe sources, and turn facts into rows (records.FactRow)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from zjfacts.cache import open_index
 from zjfacts.errors import InputError, NotFoundError
-from zjfacts.facts import Fact, base_path
-from zjfacts.index import Index, Match, Results
+from zjfacts.facts import base_path
+from zjfacts.index import Index, Results
+from zjfacts.records import Fact, FactRow, FigureRow, Match, Source, SourceRow, VerdictRow
 from zjfacts.seeds import SeedLibrary
 
-__all__ = ["Base", "open_base"]
+__all__ = ["Base", "check_rows", "check_summary", "open_base"]
 
 MAX_QUERY_CHARS = 2000  # longer text is a document, not a query; the rest is ignored
 
@@ -27,18 +27,18 @@ class Base:
         self.seeds = SeedLibrary(Path(index.seeds_dir))
         self._sources = index.sources()
 
-    def rows(self, facts: Iterable[Fact], scores: Sequence[float] | None = None) -> list[dict[str, Any]]:
-        """Facts in the JSON shape, with the seed line of each quote (read for these only)."""
-        out = []
-        for i, fact in enumerate(facts):
-            row = fact.as_json(self._sources.get(fact.source), self.seeds.line_of(fact.source, fact.quote))
-            if scores is not None:
-                row["score"] = scores[i]
-            out.append(row)
-        return out
+    def rows(self, facts: Iterable[Fact]) -> list[FactRow]:
+        """Facts with their source and the seed line of each quote (read for these only)."""
+        return [self.row(fact) for fact in facts]
 
-    def match_rows(self, matches: Sequence[Match]) -> list[dict[str, Any]]:
-        return self.rows((m.fact for m in matches), [m.score for m in matches])
+    def row(self, fact: Fact, score: float | None = None, explain: tuple[str, ...] | None = None) -> FactRow:
+        """One fact as the commands print it."""
+        source = self._sources.get(fact.source) or Source(fact.source)
+        return FactRow(fact, source, self.seeds.line_of(fact.source, fact.quote), score, explain)
+
+    def match_rows(self, matches: Sequence[Match], *, explain: bool = False) -> list[FactRow]:
+        """Matches as rows with their scores (and, with `explain`, why each matched)."""
+        return [self.row(m.fact, m.score, m.explain if explain else None) for m in matches]
 
     def find(
         self,
@@ -76,9 +76,12 @@ class Base:
     ) -> list[Fact]:
         return [self.index.fact(i) for i in self.index.filtered(sources, places, topics)]
 
-    def show(self, fact_id: str) -> tuple[dict[str, Any], str | None]:
-        """One fact's row and the paragraph of its quote; NotFoundError names the nearest ids."""
+    def position(self, fact_id: str) -> int:
+        """Where a fact is, by its id or by a former id it was merged from; NotFoundError
+        names the nearest ids."""
         position = self.index.position_of(fact_id)
+        if position is None:
+            position = self._former_position(fact_id)
         if position is None:
             import difflib
 
@@ -87,30 +90,93 @@ class Base:
                 near = [i for i in self.index.ids() if fact_id.lower() in i][:3]
             hint = f"; did you mean {', '.join(near)}?" if near else "; `zjfacts list` shows every id"
             raise NotFoundError(f"no fact with id {fact_id!r}{hint}")
-        fact = self.index.fact(position)
-        row = self.rows([fact])[0]
-        return row, self.seeds.context(fact.source, fact.quote)
+        return position
 
-    def rows_for(self, fact_ids: Sequence[str]) -> list[dict[str, Any]]:
+    def _former_position(self, fact_id: str) -> int | None:
+        """The fact that lists `fact_id` among its former ids. Read only for an id that is not
+        live, so a plain `show` never decodes the whole base."""
+        for position in range(self.index.n):
+            if fact_id in self.index.fact(position).former_ids:
+                return position
+        return None
+
+    def show(self, fact_id: str) -> tuple[FactRow, str | None]:
+        """One fact's row and the paragraph of its quote; NotFoundError names the nearest ids."""
+        fact = self.index.fact(self.position(fact_id))
+        return self.row(fact), self.seeds.context(fact.source, fact.quote)
+
+    def rows_for(self, fact_ids: Sequence[str]) -> list[FactRow]:
         """Rows of the named facts, in the order named; NotFoundError for an unknown id."""
-        return [self.show(fact_id)[0] for fact_id in fact_ids]
+        return [self.row(self.index.fact(self.position(fact_id))) for fact_id in fact_ids]
 
-    def source_rows(self) -> list[dict[str, Any]]:
+    def source_rows(self) -> list[SourceRow]:
+        """Every seed the base describes, with how many facts cite it."""
         counts = self.index.source_counts()
-        return [
-            {
-                "file": s.file,
-                "title": s.title,
-                "publisher": s.publisher,
-                "author": s.author,
-                "date": s.date,
-                "url": s.url,
-                "facts": counts.get(s.file, 0),
-            }
-            for s in self.index.sources().values()
-        ]
+        return [SourceRow(s, counts.get(s.file, 0)) for s in self.index.sources().values()]
 
 
 def open_base(facts: str | os.PathLike[str] | None = None, *, no_cache: bool = False) -> Base:
     """The base named by --facts / $ZJFACTS_FACTS, or the bundled one."""
     return Base(open_index(base_path(facts), use_cache=not no_cache))
+
+
+def check_rows(
+    opened: Callable[[], Base], statement: Sequence[str] | None, file: str | None
+) -> tuple[list[VerdictRow], str | None]:
+    """`check`: the verdicts on a statement or on every sentence of a draft, as rows, and the
+    draft's name (None for a statement). InputError for both, neither (before the base is
+    opened), or an unreadable draft."""
+    from zjfacts.check import check_draft, check_statement, read_draft
+
+    text = " ".join(statement or []).strip()
+    if file is not None and text:
+        raise InputError("give a statement or --file, not both")
+    if file is None and not text:
+        raise InputError("nothing to check: give a statement, or --file DRAFT")
+    base = opened()
+
+    def line_of(fact: Fact) -> int | None:
+        return base.seeds.line_of(fact.source, fact.quote)
+
+    name: str | None = None
+    if file is not None:
+        draft, name = read_draft(file)
+        verdicts = list(check_draft(base.index, draft, line_of))
+    else:
+        verdicts = [check_statement(base.index, text, line_of)]
+    rows = [
+        VerdictRow(
+            v.statement,
+            v.status.value,
+            tuple(base.match_rows(v.evidence)),
+            v.reason,
+            v.brief,
+            name is not None,
+            v.line,
+            v.column,
+            tuple(
+                FigureRow(
+                    f.line,
+                    f.column,
+                    f.figure,
+                    v.statement,
+                    f.status.value,
+                    tuple(base.match_rows(f.evidence)),
+                    f.reason,
+                    f.brief,
+                )
+                for f in v.figures
+            ),
+        )
+        for v in verdicts
+    ]
+    return rows, name
+
+
+def check_summary(name: str, rows: Sequence[VerdictRow]) -> str:
+    """A draft's counts: "draft.md: 5 figures in 3 sentences: 4 supported, 1 contradicted, ..."."""
+    from zjfacts.records import Status
+
+    figures = [f for r in rows for f in r.figures]
+    summary = ", ".join(f"{sum(f.verdict == s.value for f in figures)} {s.value}" for s in Status)
+    return f"{name}: {len(figures)} figures in {len(rows)} sentences: {summary}"

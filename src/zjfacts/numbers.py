@@ -14,18 +14,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from zjfacts.errors import NumberError
+
 __all__ = [
     "NumberError",
     "Quantity",
     "bound_kind",
+    "fact_bounds",
     "find_quantities",
     "fold_digits",
     "parse_quantity",
 ]
-
-
-class NumberError(ValueError):
-    """Text that holds no number the parser can read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +55,7 @@ class _Tables:
     multipliers: dict[str, float]
     fractions: dict[str, float]
     bounds: dict[str, str]
+    fact_bounds: frozenset[str]  # what a fact's `bound` may be
     unit_of: dict[str, str]  # spelled form -> canonical unit
     number_re: re.Pattern[str]
 
@@ -74,6 +74,7 @@ def _tables() -> _Tables:
         multipliers={k: float(v) for k, v in data["multipliers"].items()},
         fractions={k: float(v) for k, v in data["fractions"].items()},
         bounds=dict(data["bounds"]),
+        fact_bounds=frozenset(data["fact_bounds"]),
         unit_of=unit_of,
         number_re=_build_regex(data),
     )
@@ -145,12 +146,18 @@ def _unit_after(t: _Tables) -> re.Pattern[str]:
 
 
 _NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,6})")
-_YEAR_BEFORE = re.compile(
-    r"(?:\b(?:in|since|by|until|from|of|during|before|after|year|early|late|mid|end)\s+"
-    r"|(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:\d{1,2},\s*)?)$",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _year_before() -> re.Pattern[str]:
+    """What stands before a year: a preposition, or a month (and a day)."""
+    from zjfacts.dates import month_alternation
+
+    return re.compile(
+        r"(?:\b(?:in|since|by|until|from|of|during|before|after|year|early|late|mid|end)\s+"
+        rf"|(?:{month_alternation()})\.?\s+(?:\d{{1,2}},\s*)?)$",
+        re.IGNORECASE,
+    )
 
 
 def bound_kind(bound: str | None) -> str | None:
@@ -159,6 +166,11 @@ def bound_kind(bound: str | None) -> str | None:
         return None
     key = bound.strip().lower().lstrip("-")
     return _tables().bounds.get(key)
+
+
+def fact_bounds() -> frozenset[str]:
+    """The hedges a fact's `bound` may be, as data/numbers.toml lists them."""
+    return _tables().fact_bounds
 
 
 # Full-width forms (U+FF01..FF5E) are ASCII shifted by this much: "４．６４" is "4.64".
@@ -230,7 +242,7 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             and not m["scale"]
             and not m["cur"]
             and (
-                _YEAR_BEFORE.search(text[max(0, m.start("digits") - 40) : m.start("digits")])
+                _year_before().search(text[max(0, m.start("digits") - 40) : m.start("digits")])
                 or not _followed_by_unit(text, m)
             )
         ):

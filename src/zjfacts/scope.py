@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zjfacts.facts import Fact
-from zjfacts.index import Index, Match, subject_terms
+from zjfacts.index import Index, subject_terms
 from zjfacts.numbers import Quantity
+from zjfacts.records import Fact, Match
 
 __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 
@@ -34,7 +34,11 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 # A sentence that presents its figure as a plan, target or forecast, not as done.
-_PLAN = re.compile(r"\b(?:plans?|planned|aims?|target\w*|expect\w*|forecast\w*|projected|will|goal)\b", re.I)
+_PLAN = re.compile(
+    r"\b(?:plans?|planned|planning|aims?|aiming|target\w*|expect\w*|forecast\w*|projected|will|goals?|intends?|"
+    r"intended|seeks?|set to|scheduled|due to|looking ahead|envisag\w*|is to be|are to be)\b",
+    re.IGNORECASE,
+)
 # A share that is a change: "up 43.5 percent", "grew 21.7%", "a rise of 5 percent".
 _CHANGE = re.compile(
     r"\b(?:up|down|rose|grew|gained|increased?|fell|dropped|declined?|(?:growth|rise|increase|drop) of)"
@@ -233,16 +237,17 @@ def unit_fits(sources: Sources, q: Quantity, fact: Fact) -> bool:
     """Yuan with yuan, km² with km², "600 people" with people, "visitors" with tourists."""
     if fact.value is None or fact.unit is None:
         return False
-    if q.unit == "year" or fact.unit == "year":
-        return q.unit == fact.unit
-    if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == fact.unit):
-        return q.unit == fact.unit
+    unit = fact.unit.split(" per ")[0]  # a rate is measured in its amount's unit: "yuan per share"
+    if q.unit == "year" or unit == "year":
+        return q.unit == unit
+    if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == unit):
+        return q.unit == unit
     noun = noun_terms(sources, q)
-    if fact.unit in _CURRENCIES or fact.unit in _MEASURES:
+    if unit in _CURRENCIES or unit in _MEASURES:
         return q.unit is None and not noun  # "income reached 66,000." names no unit
     if not noun:
         return True  # "employs 600": a count of the right subject will do
-    unit_terms = set(sources.terms(fact.unit))
+    unit_terms = set(sources.terms(unit))
     # What the subject says is counted names the unit too: "Digang fish farm employees"
     # are counted in people, and "600 employees" counts them.
     unit_terms |= set(sources.subject(fact))

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
-
-from zjfacts._record import Record
 
 __all__ = ["Paragraph", "SeedLibrary", "SeedText", "fold", "load_seed", "parse_seed"]
 
@@ -32,24 +31,23 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-class Paragraph(Record):
+@dataclass(frozen=True, slots=True)
+class Paragraph:
     """One block of visible text and the raw line it starts on."""
 
-    __slots__ = ("line", "start", "text")
-
-    def __init__(self, line: int, text: str, start: int) -> None:
-        self.line = line
-        self.text = text  # folded
-        self.start = start  # offset of the paragraph in SeedText.text
+    line: int
+    text: str  # folded
+    start: int  # offset of the paragraph in SeedText.text
 
 
-class SeedText(Record):
+@dataclass(frozen=True, slots=True)
+class SeedText:
     """A seed's visible text, folded, with the way back to raw lines and paragraphs."""
 
-    __slots__ = ("markup", "name", "paragraphs", "text")
-
-    def __init__(self, name: str, text: str, paragraphs: tuple[Paragraph, ...], markup: bool) -> None:
-        self.name, self.text, self.paragraphs, self.markup = name, text, paragraphs, markup
+    name: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    markup: bool
 
     def find(self, quote: str) -> int:
         """Offset of the quote in the folded text, or -1."""
@@ -123,23 +121,24 @@ class SeedLibrary:
 
     def get(self, name: str) -> SeedText:
         """A seed by file name; FactFileError when it is missing or unreadable."""
-        from zjfacts.errors import FactFileError
+        from zjfacts.errors import FactFileError, read_bytes
 
         seed = self._seeds.get(name)
         if seed is None:
             path = self.folder / name
             if Path(name).name != name:
                 raise FactFileError(path, None, "a source must be a file name inside the seeds folder")
+            data = read_bytes(
+                path,
+                lambda msg: FactFileError(path, None, msg),
+                missing="seed file not found",
+                directory="seed is a directory, not a file",
+                other="cannot read seed: {}",
+            )
             try:
-                seed = load_seed(path)
-            except FileNotFoundError:
-                raise FactFileError(path, None, "seed file not found") from None
-            except IsADirectoryError:
-                raise FactFileError(path, None, "seed is a directory, not a file") from None
+                seed = parse_seed(path.name, data.decode("utf-8"))
             except UnicodeDecodeError:
                 raise FactFileError(path, None, "seed is not UTF-8 text") from None
-            except OSError as e:
-                raise FactFileError(path, None, f"cannot read seed: {e.strerror or e}") from None
             self._seeds[name] = seed
         return seed
 

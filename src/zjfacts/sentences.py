@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from zjfacts.dates import month_abbreviations
+
 __all__ = ["Sentence", "split_sentences"]
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -44,18 +46,6 @@ _ABBREVIATIONS = frozenset(
         "approx",
         "est",
         "fig",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "u.s",
         "u.k",
         "a.m",
@@ -152,7 +142,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:end].lower().rstrip(".")
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return word in _ABBREVIATIONS or word in month_abbreviations() or (len(word) == 1 and word.isalpha())
 
 
 def split_sentences(text: str) -> list[Sentence]:

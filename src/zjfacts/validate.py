@@ -7,15 +7,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zjfacts.dates import is_as_of
 from zjfacts.errors import FactFileError
 from zjfacts.facts import FactBase, Problem, load_base
-from zjfacts.numbers import bound_kind, find_quantities
+from zjfacts.numbers import fact_bounds, find_quantities
+from zjfacts.records import STATUSES
 from zjfacts.seeds import SeedLibrary, SeedText
 
 __all__ = ["Coverage", "Report", "Uncited", "validate"]
 
-_AS_OF = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DRAFT = "is a draft: check it against its seed, then drop `draft = true`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +49,50 @@ class Report:
     problems: tuple[Problem, ...]
     coverage: Coverage | None = None
     skipped: int = 0  # fact tables too broken to check past their first problem
+    drafts: tuple[Problem, ...] = ()  # facts `add` drafted that nobody has reviewed yet
+    strict: bool = False  # drafts count as problems
+
+    @property
+    def failed(self) -> bool:
+        """Whether validate answers "no" (exit 1): a problem, an uncited number when asked, or
+        with --strict a draft still to review."""
+        uncited = bool(self.coverage and self.coverage.uncited)
+        return bool(self.problems) or uncited or (self.strict and bool(self.drafts))
+
+    def lines(self) -> list[str]:
+        """The report for stdout: one line per problem, then per uncited number."""
+        out = [str(problem) for problem in self.problems]
+        if self.strict:
+            out.extend(str(draft) for draft in self.drafts)
+        if self.coverage is not None:
+            out.extend(
+                f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…"
+                for u in self.coverage.uncited
+            )
+        return out
+
+    def summary(self) -> list[str]:
+        """The counts for stderr: coverage when asked for, then facts, sources and problems."""
+        out = []
+        if self.coverage is not None:
+            cov = self.coverage
+            share = 100.0 * cov.cited / cov.total if cov.total else 100.0
+            out.append(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        skipped = f" ({self.skipped} more could not be read)" if self.skipped else ""
+        facts_n = f"{self.facts} fact" + ("s" if self.facts != 1 else "")
+        sources_n = f"{self.sources} source" + ("s" if self.sources != 1 else "")
+        drafts = ""
+        if self.drafts:
+            drafts = f"; {len(self.drafts)} draft" + ("s" if len(self.drafts) != 1 else "") + " to review"
+            drafts += "" if self.strict else " (zjfacts validate --strict lists them)"
+        out.append(f"{facts_n}{skipped}, {sources_n}: {len(self.problems) or 'no'} {noun}{drafts}")
+        return out
 
 
-def validate(path: Path, *, coverage: bool = False) -> Report:
-    """Check a base; FactFileError (exit 2) only when it cannot be read at all."""
+def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Report:
+    """Check a base; FactFileError (exit 2) only when it cannot be read at all. With `strict`,
+    the drafts `add` appended fail it until a person has reviewed them."""
     problems: list[Problem] = []
     base = load_base(path, problems)
     _check_word_tables(problems)
@@ -59,16 +101,26 @@ def validate(path: Path, *, coverage: bool = False) -> Report:
     spans = _check_facts(base, loaded, problems)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
-    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped)
+    drafts = tuple(
+        Problem(str(base.path), f.base_line or None, _DRAFT, f.id)
+        for f in base.facts
+        if f.draft
+    )
+    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict)
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
+    from zjfacts.analyzer import package_glossary
     from zjfacts.index import load_lexicon_data
 
     try:
         load_lexicon_data()
     except (OSError, ValueError) as e:
         problems.append(Problem("zjfacts/data/synonyms.toml", None, f"cannot be read: {e}"))
+    try:
+        package_glossary()
+    except (OSError, ValueError) as e:
+        problems.append(Problem("zjfacts/data/glossary.toml", None, f"cannot be read: {e}"))
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
@@ -88,6 +140,9 @@ def _check_facts(
     where = str(base.path)
     seen: dict[str, int] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
+    live = {fact.id for fact in base.facts}
+    former: dict[str, str] = {}  # former id -> the fact that lists it
+    hedges = fact_bounds()
     for fact in base.facts:
         line = fact.base_line or None
 
@@ -109,9 +164,23 @@ def _check_facts(
             spans.setdefault(fact.source, []).extend((h, h + length) for h in hits)
         if (fact.value is None) != (fact.unit is None):
             problem("value and unit go together: give both or neither")
-        if fact.bound is not None and bound_kind(fact.bound) is None:
-            problem(f"bound {fact.bound!r} is not a hedge the number parser knows")
-        if fact.as_of is not None and not _AS_OF.fullmatch(fact.as_of):
+        if fact.bound is not None and fact.bound not in hedges:
+            problem(f"bound {fact.bound!r} is not one of {', '.join(sorted(hedges))}")
+        if fact.value_max is not None:
+            if fact.value is None:
+                problem("value_max needs a value (the lower end of the range)")
+            elif fact.value_max < fact.value:
+                problem(f"value_max {fact.value_max:g} is below value {fact.value:g}")
+        if fact.status not in STATUSES:
+            problem(f"status {fact.status!r} is not one of {', '.join(STATUSES)}")
+        for old in fact.former_ids:
+            if old in live:
+                problem(f"former id {old!r} is also a live id")
+            elif old in former:
+                problem(f"former id {old!r} is listed twice (also by {former[old]!r})")
+            else:
+                former[old] = fact.id
+        if fact.as_of is not None and not is_as_of(fact.as_of):
             problem(f"as_of {fact.as_of!r} is not a date or period (YYYY, YYYY-MM, YYYY-MM-DD, A/B)")
         if fact.value is not None and not _value_in_quote(float(fact.value), fact.quote):
             figures = ", ".join(f"{q.value:g}" for q in find_quantities(fact.quote)) or "none"
