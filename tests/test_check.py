@@ -208,3 +208,83 @@ def test_full_width_digits_are_one_figure(runner, app) -> None:  # type: ignore[
     out = json.loads(result.stdout)
     assert out["verdict"] == "supported", out["reason"]
     assert out["figures"][0]["figure"] == "４．６４ million yuan"
+
+
+def _figures(runner, app, statement: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
+    return [(f["figure"], f["verdict"]) for f in out["figures"]]
+
+
+@pytest.mark.parametrize(
+    ("statement", "figures"),
+    [
+        # The issue's example: the true amount and the altered share, each on its own.
+        (
+            "By the end of August 2025 the alliance's collective operating income had reached 11.46 million yuan,"
+            " up 34.5 percent on a year earlier.",
+            [("August 2025", "supported"), ("11.46 million yuan", "supported"), ("34.5 percent", "contradicted")],
+        ),
+        # Several subjects: each figure is judged for its own clause's place.
+        (
+            "Yucun received 1.22 million visitors in 2024, while Badoujie drew more than 1.53 million.",
+            [("1.22 million", "supported"), ("2024", "supported"), ("more than 1.53 million", "supported")],
+        ),
+        # The right figure with the wrong year: the year is what is wrong.
+        (
+            "Lizu's collective income reached 4.64 million yuan in 2023.",
+            [("4.64 million yuan", "supported"), ("2023", "contradicted")],
+        ),
+        # Swapped digits are a slip: contradicted, with the fact it came from.
+        ("Zhejiang, a province of 56 million people, became a demonstration area.", [("56 million", "contradicted")]),
+        # Hedges writers use for true figures are no false alarms.
+        ("Zhejiang has produced well over half a million 'new farmers'.", [("well over half a million", "supported")]),
+        (
+            "More than half a million people work in Lishui's agricultural chains.",
+            [("More than half a million", "supported")],
+        ),
+    ],
+)  # fmt: skip
+def test_each_figure_gets_its_own_verdict(runner, app, statement: str, figures: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """A sentence's figures are judged one by one, dates included."""
+    assert _figures(runner, app, statement) == figures
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict", "reason"),
+    [
+        # A range supports any figure inside it, and only those.
+        ("Li Fengzhen, a Hemu resident, is 85 years old.", "supported", "80 to 89 years"),
+        ("Li Fengzhen, a Hemu resident, is 95 years old.", "contradicted", "80 to 89 years"),
+        # A target supports only a sentence that presents it as one.
+        ("Shaoxing aims to train more than 10,000 rural innovators.", "supported", "as a target"),
+        ("Shaoxing has trained more than 10,000 rural innovators.", "unverified", "as a target, not as done"),
+        ("The Miaogao Mountain Tunnel is expected to open in 2027.", "supported", "as a forecast"),
+        ("The Miaogao Mountain Tunnel opened in 2027.", "unverified", "as a forecast, not as done"),
+        # A doubtful figure never supports, and the note says why.
+        ("The mulberry fish pond system at Digang is 500 years old.", "unverified", "doubtful: Garbled in the source"),
+    ],
+)
+def test_figures_as_the_sources_state_them(runner, app, statement: str, verdict: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Ranges, targets, forecasts and doubtful figures of the base."""
+    out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
+    assert (out["verdict"], reason in out["reason"]) == (verdict, True), out["reason"]
+
+
+def test_a_figure_moved_to_another_place_gets_a_hint(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """Shaoxing has no figure of its own: unverified, and the hint says where 64 belongs."""
+    out = json.loads(
+        runner.invoke(app, ["check", "Shaoxing's 64 mobile hospital units served patients.", "--json"]).stdout
+    )
+    assert out["verdict"] == "unverified"
+    assert "the source gives 64 units for Lishui, not Shaoxing" in out["reason"]
+
+
+def test_a_figure_the_sources_never_give_is_not_contradicted(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """A threshold beside a count is no claim of its own to refute."""
+    statement = (
+        "Lishui's TCM and health sector counts 57 large-scale enterprises,"
+        " 27 of which have revenues above 100 million yuan."
+    )
+    got = dict(_figures(runner, app, statement))
+    assert got["57"] == "supported" and got["27"] == "contradicted"
+    assert got["above 100 million yuan"] != "contradicted"

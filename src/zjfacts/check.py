@@ -171,15 +171,16 @@ def _dated_in(finding: _Finding, years: set[int]) -> bool:
 
 def _figure_verdict(text: str, figure: Figure, finding: _Finding) -> FigureVerdict:
     q = figure.quantity
+    start = q.start if figure.begins is None else figure.begins
     return FigureVerdict(
-        figure=text[q.start : q.end].strip(),
+        figure=text[start : q.end].strip(),
         status=finding.status,
         reason=finding.human(),
         brief=finding.brief(),
         evidence=finding.evidence,
-        start=q.start,
+        start=start,
         line=1,
-        column=q.start + 1,
+        column=start + 1,
     )
 
 
@@ -279,6 +280,8 @@ class _Judge:
                 held_back = held_back or _Finding(Status.unverified, text, (match,), self.cite(match), caveat)
                 continue
             note = f"; rounded from {format_number(rounded)}" if rounded is not None else ""
+            if match.fact.status != "reported":
+                note = f", as a {match.fact.status}{note}"
             return _Finding(Status.supported, text, (match,), self.cite(match), note)
         if held_back is not None:
             return held_back

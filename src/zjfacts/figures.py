@@ -31,6 +31,7 @@ class Figure:
     month: int | None = None  # "July 2020" -> 7
     day: int | None = None  # "September 20, 2023" -> 20
     spelled: bool = False  # written in words ("thirty-three"), not digits
+    begins: int | None = None  # where a date's month or day is written, before its year
 
     @property
     def is_year(self) -> bool:
@@ -56,18 +57,21 @@ def _is_day(text: str, q: Quantity) -> bool:
     return bool(after and month_number(after.group(1)))
 
 
-def _date_before(text: str, q: Quantity) -> tuple[int | None, int | None]:
-    """Month and day of a date ending in this year: "July 2020", "September 20, 2023",
-    "20 September 2023"."""
+def _date(text: str, q: Quantity) -> Figure:
+    """A year as a date, with the month and day written before it: "July 2020",
+    "September 20, 2023", "20 September 2023"."""
     head = _before(text, q.start)
+    offset = q.start - len(head)
     m = _MONTH_BEFORE.search(head)
     month = month_number(m.group(1)) if m else None
-    if month and m and m.group(2):
-        return month, int(m.group(2))
+    if not (month and m):
+        return Figure(q)
+    if m.group(2):
+        return Figure(q, month, int(m.group(2)), begins=offset + m.start())
     d = _DAY_MONTH_BEFORE.search(head)
-    if month and d:
-        return month, int(d.group(1))
-    return month, None
+    if d:
+        return Figure(q, month, int(d.group(1)), begins=offset + d.start())
+    return Figure(q, month, begins=offset + m.start())
 
 
 def _spelled(text: str, q: Quantity) -> bool:
@@ -101,7 +105,7 @@ def find_figures(text: str) -> Figures:
         and not (_spelled(text, q) and q.start > 0 and text[q.start].isupper())
         and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
     ]
-    years = [Figure(q, *_date_before(text, q)) for q in quantities if q.unit == "year"]
+    years = [_date(text, q) for q in quantities if q.unit == "year"]
     others = [Figure(q, spelled=_spelled(text, q)) for q in quantities if q.unit != "year"]
     if any(not f.spelled for f in others) or (others and not years):
         return Figures(others, years, False)

@@ -100,6 +100,7 @@ def _build_regex(data: dict[str, Any]) -> re.Pattern[str]:
         (?:
             (?<!first\s)(?<!last\s)(?<!past\s)(?<!next\s)
             (?P<frac>\b(?:{_alternation(list(data["fractions"]))})\b)
+            (?:\s+(?:of\s+)?an?\s+(?=(?:{scale})\b))?  # "half a million", "a quarter of a billion"
           | (?P<digits>(?:(?<![\w.,])-)?(?<![\d.,])(?<![a-z]-){digits})(?![\d,.]\d)(?!\d)(?!st\b|nd\b|rd\b|th\b)
           | (?P<words>\b{word_number}\b)
         )
@@ -261,6 +262,8 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             alt_value = value  # "80m": metres or millions; the text alone cannot say
         value *= t.scales[key]
         precision *= t.scales[key]
+        if unit == "fraction":  # "half a million" is a count: 500,000, written to the half
+            unit, precision = None, value
     if not math.isfinite(value):
         return None
     bound = m["bound"].lower() if m["bound"] else None

@@ -101,11 +101,7 @@ def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Rep
     spans = _check_facts(base, loaded, problems)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
-    drafts = tuple(
-        Problem(str(base.path), f.base_line or None, _DRAFT, f.id)
-        for f in base.facts
-        if f.draft
-    )
+    drafts = tuple(Problem(str(base.path), f.base_line or None, _DRAFT, f.id) for f in base.facts if f.draft)
     return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict)
 
 
