@@ -89,9 +89,15 @@ def check_draft(index: Index, text: str, line_of: LineOf = lambda fact: None) ->
     lines = text.split("\n") if folded != text else []
     before = Context()  # what the sentences before named, for "its" and "the city"
     for sentence in iter_sentences(folded):
+        left = MAX_FIGURES  # figures checked a sentence: a line of "5 5 5 ..." stays cheap
         for offset, piece in _pieces(sentence.text):
-            if find_figures(piece).claims:
-                verdict = _verdict(sources, piece, line_of, before)
+            found = find_figures(piece)
+            if found.claims and left > 0:
+                verdict = _verdict(sources, piece, line_of, before, found, left)
+                rest = sentence.text[offset + len(piece) :]
+                if len(found.claims) > left or (len(found.claims) == left and any(c.isdigit() for c in rest)):
+                    verdict = replace(verdict, capped=True)
+                left -= len(found.claims)
                 yield _placed(verdict, sentence, offset, lines)
             before = before.after(sources, piece, sentence.heading)
 
@@ -120,9 +126,16 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
-def _verdict(sources: Sources, text: str, line_of: LineOf, before: Context = Context()) -> Verdict:
-    found = find_figures(text)
-    claims = found.claims[:MAX_FIGURES]
+def _verdict(
+    sources: Sources,
+    text: str,
+    line_of: LineOf,
+    before: Context = Context(),
+    found: Figures | None = None,
+    limit: int = MAX_FIGURES,
+) -> Verdict:
+    found = found or find_figures(text)
+    claims = found.claims[:limit]
     if not claims:
         return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")
     judge = _Judge(sources, text, line_of, found, before)
@@ -198,7 +211,7 @@ class _Judge:
 
     def __init__(self, sources: Sources, text: str, line_of: LineOf, found: Figures, before: Context) -> None:
         self.sources, self.text, self.line_of, self.before = sources, text, line_of, before
-        self.others = [f.quantity for f in found.claims if not f.is_year]
+        self.others = [f.quantity for f in found.claims[:MAX_FIGURES] if not f.is_year]
 
     def scope(self, q: Quantity, years: list[Figure], own_only: bool = False) -> Scope:
         others = [o for o in self.others if o is not q]
@@ -302,7 +315,7 @@ class _Judge:
     def _hint(self, figure: Figure, scope: Scope) -> str:
         """Where the sources do give this figure, when the scope names another place:
         "; the source gives 64 units for Lishui, not Shaoxing"."""
-        if not scope.places or figure.is_year:
+        if figure.is_year or not any(self.sources.is_place(t) for t in scope.own):
             return ""
         query = " ".join(w for w in scope.query.split() if not _placeish(self.sources, w))
         for match in self.sources.candidates(query):

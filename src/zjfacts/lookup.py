@@ -167,6 +167,7 @@ def check_rows(
                 )
                 for f in v.figures
             ),
+            v.capped,
         )
         for v in verdicts
     ]
@@ -175,8 +176,15 @@ def check_rows(
 
 def check_summary(name: str, rows: Sequence[VerdictRow]) -> str:
     """A draft's counts: "draft.md: 5 figures in 3 sentences: 4 supported, 1 contradicted, ..."."""
+    from zjfacts.check import MAX_FIGURES
     from zjfacts.records import Status
 
     figures = [f for r in rows for f in r.figures]
     summary = ", ".join(f"{sum(f.verdict == s.value for f in figures)} {s.value}" for s in Status)
-    return f"{name}: {len(figures)} figures in {len(rows)} sentences: {summary}"
+    capped = sum(r.capped for r in rows)
+    note = f"; {_count(capped, 'sentence')} had more figures than the {MAX_FIGURES} checked in one" if capped else ""
+    return f"{name}: {_count(len(figures), 'figure')} in {_count(len(rows), 'sentence')}: {summary}{note}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

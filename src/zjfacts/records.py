@@ -219,6 +219,7 @@ class Verdict:
     line: int | None = None
     column: int | None = None
     figures: tuple[FigureVerdict, ...] = field(default=())
+    capped: bool = False  # the sentence has more figures than are checked in one
 
     def to_json(self, rows: EvidenceRows) -> dict[str, Any]:
         """The object `check STATEMENT --format json` prints."""
@@ -270,6 +271,7 @@ class VerdictRow:
     line: int | None = None
     column: int | None = None
     figures: tuple[FigureRow, ...] = ()
+    capped: bool = False  # more figures than are checked in one sentence
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

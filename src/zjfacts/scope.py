@@ -21,6 +21,7 @@ from zjfacts.records import Fact, Match
 __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 
 CANDIDATES = 25  # facts read per figure
+REACH = 200  # characters of the sentence around a figure's clause that its search reads
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
 _CLAUSE = re.compile(
     r"[;:]|,\s|\s(?:while|whereas|but|compared with|bringing|cutting)\s"
@@ -68,6 +69,8 @@ class Sources:
 
     def candidates(self, text: str) -> list[Match]:
         """Facts that match a text, best first (no measure or coverage filter)."""
+        if not any(ch.isalpha() for ch in text):
+            return []  # "5 5 5 ...": no word to search with
         found = self._memo.get(text)
         if found is None:
             if len(self._memo) >= _MEMO:
@@ -137,7 +140,7 @@ class Context:
     def after(self, sources: Sources, text: str, heading: bool) -> Context:
         """The context of the sentence after this one."""
         names = sentence_names(sources, text)
-        words = re.sub(r"[\d.,%]+", " ", text)
+        words = re.sub(r"[\d.,%]+", " ", text[:REACH])
         if heading:
             return Context(names or self.last, names or self.topic, words)
         return Context(names or self.last, self.topic, words)
@@ -179,7 +182,7 @@ class Scope:
         # The other clauses say what this one leaves out (the measure of "while Badoujie
         # drew more than 1.53 million", the subject of "up 43.5 percent"), but not where
         # when this one names its own place.
-        rest = "" if own_only else _cut(text, 0, starts[i], q, others) + " " + _cut(text, end, len(text), q, others)
+        rest = "" if own_only else _rest(text, starts, i, end, q, others)
         if own_places:
             rest = _without_places(sources, rest)
         query = f"{own_text} {rest}"
@@ -205,6 +208,17 @@ class Scope:
             years=tuple(int(y.value) for y in held),
             plan=bool(_PLAN.search(text)),
         )
+
+
+def _rest(text: str, starts: list[int], i: int, end: int, q: Quantity, others: list[Quantity]) -> str:
+    """The other clauses within REACH of the figure's, and the sentence's first clause:
+    enough to say what the figure is about, and a bounded search however long the sentence."""
+    low = max(0, starts[i] - REACH)
+    low = text.find(" ", low) + 1 if low else 0
+    high = min(len(text), end + REACH)
+    high = text.rfind(" ", end, high) if high < len(text) and text.rfind(" ", end, high) > end else high
+    first = _cut(text, 0, min(starts[1] if len(starts) > 1 else len(text), low), q, others) if low else ""
+    return f"{first} {_cut(text, low, starts[i], q, others)} {_cut(text, end, high, q, others)}"
 
 
 def _clause_starts(text: str) -> list[int]:
