@@ -41,3 +41,11 @@ def test_readme_jq_example_value(runner, app) -> None:  # type: ignore[no-untype
     """`zjfacts lookup lizu income --json | jq -r '.[0].value'` prints 4640000, as the README says."""
     assert "jq -r '.[0].value'                 # 4640000" in README
     assert json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["value"] == 4640000
+
+
+def test_readme_figure_item_has_the_keys_check_prints(runner, app) -> None:  # type: ignore[no-untyped-def]
+    """The figure item the README shows for `check --file --format json` has the printed keys."""
+    block = README[README.index("an array with an item for each figure") :]
+    shown = re.findall(r'^    \{?\s*"(\w+)":', block[: block.index("`figure` is")], re.M)
+    result = runner.invoke(app, ["check", "--file", "-", "--format", "json"], input="Lizu covers 0.9 km².\n")
+    assert shown == list(json.loads(result.stdout)[0])
