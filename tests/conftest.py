@@ -4,14 +4,45 @@ and tiny fact bases built in tmp_path."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
 from typer.testing import CliRunner
+
+from zjfacts.lookup import Base
+from zjfacts.records import FactRow
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SEED_000 = "000_ba4d558163489fd9.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.txt from the current output instead of comparing with them",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare a command's output with tests/golden/NAME, or rewrite it with --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.is_file(), f"no {path}: run `python -m pytest tests/test_golden.py --update-golden`"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs; if intended: --update-golden"
+
+    return compare
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +74,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def app():  # type: ignore[no-untyped-def]
+def app() -> Typer:
     from zjfacts.cli import app
 
     return app
@@ -92,12 +123,12 @@ def tiny_base(tmp_path: Path) -> Path:
     return write_base(tmp_path, TINY_BASE, {"a.txt": TINY_SEED})
 
 
-def read_jsonl(name: str) -> list[dict]:
+def read_jsonl(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
-def base():  # type: ignore[no-untyped-def]
+def base() -> Base:
     """The bundled base, read without touching any cache."""
     from zjfacts.lookup import open_base
 
@@ -105,6 +136,6 @@ def base():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def rows(base):  # type: ignore[no-untyped-def]
-    """Every fact of the bundled base in the JSON shape."""
+def rows(base: Base) -> list[FactRow]:
+    """Every fact of the bundled base as the commands print it."""
     return base.rows(base.listing())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -38,7 +39,7 @@ def _add(runner: CliRunner, app: object, base: Path, *args: str) -> tuple[int, s
     return result.exit_code, result.stdout, result.stderr
 
 
-def _drafts(base: Path) -> list[dict[str, object]]:
+def _drafts(base: Path) -> list[dict[str, Any]]:
     from zjfacts.cli import app
 
     listed = CliRunner().invoke(app, ["list", "--json", "--no-cache", "--facts", str(base)])

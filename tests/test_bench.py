@@ -23,7 +23,9 @@ def bench() -> ModuleType:
     return module
 
 
-def test_timed_commands_get_the_benchmarks_environment(bench: ModuleType, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_timed_commands_get_the_benchmarks_environment(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A timed command sees the cache folder the benchmark chose, not the caller's."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "users-own"))
     env = bench.clean_env(XDG_CACHE_HOME=str(tmp_path / "bench"))
@@ -33,7 +35,7 @@ def test_timed_commands_get_the_benchmarks_environment(bench: ModuleType, monkey
     assert cmd.exit_codes == {0}
 
 
-def test_clean_env_drops_what_changes_zjfacts(bench: ModuleType, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_clean_env_drops_what_changes_zjfacts(bench: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     """ZJFACTS_FACTS, ZJFACTS_NO_CACHE, NO_COLOR and friends never reach the timed commands."""
     for name in bench.SCRUBBED_ENV:
         monkeypatch.setenv(name, "1")

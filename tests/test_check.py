@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from conftest import DATA, read_jsonl
 from zjfacts.evaluate import fold_quote
@@ -24,13 +28,13 @@ KNOWN_MISSES = {
 }
 
 
-def _case_param(case: dict) -> object:
+def _case_param(case: dict[str, Any]) -> object:
     marks = [pytest.mark.xfail(strict=True, reason="known miss")] if case["s"] in KNOWN_MISSES else []
     return pytest.param(case, marks=marks, id=case["s"][:60])
 
 
 @pytest.mark.parametrize("case", [_case_param(c) for c in CASES])
-def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+def test_statement_verdict_and_evidence(runner: CliRunner, app: Typer, case: dict[str, Any]) -> None:
     """The verdict is right and, for supported and contradicted, so is the first evidence fact."""
     result = runner.invoke(app, ["check", case["s"], "--format", "json"])
     assert result.exit_code == (1 if case["verdict"] == "contradicted" else 0), result.stderr
@@ -64,12 +68,12 @@ def test_statement_verdict_and_evidence(runner, app, case: dict) -> None:  # typ
         ("Xi Jinping visited Lizu on 20 September 2023.", "supported"),
     ],
 )  # fmt: skip
-def test_dates_spelled_counts_and_what_is_counted(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+def test_dates_spelled_counts_and_what_is_counted(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] == verdict, out["reason"]
 
 
-def test_contradiction_says_what_the_source_says(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_contradiction_says_what_the_source_says(runner: CliRunner, app: Typer) -> None:
     """The issue's example: 5 million is contradicted by 4.64 million yuan, cited at 000:9."""
     result = runner.invoke(app, ["check", "Lizu village's collective income reached 5 million yuan in 2024."])
     assert result.exit_code == 1
@@ -94,7 +98,7 @@ def test_contradiction_says_what_the_source_says(runner, app) -> None:  # type: 
         ("Lizu is a lovely place.", "unverified"),
     ],
 )
-def test_rounding_hedges_dates_and_unknowns(runner, app, statement: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+def test_rounding_hedges_dates_and_unknowns(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
     """Rounding with a hedge, writers' number styles, bounds, dates; a known place is not enough."""
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] == verdict, out["reason"]
@@ -118,7 +122,7 @@ EXPECTED_DRAFT = [
 ]
 
 
-def test_draft_gives_a_verdict_and_a_position_for_each_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_draft_gives_a_verdict_and_a_position_for_each_figure(runner: CliRunner, app: Typer) -> None:
     """A Markdown draft: each figure at its own line and column; code and URLs skipped."""
     path = DATA / "drafts" / "ten.md"
     result = runner.invoke(app, ["check", "--file", str(path), "--format", "json"])
@@ -134,7 +138,7 @@ def test_draft_gives_a_verdict_and_a_position_for_each_figure(runner, app) -> No
     assert len(lines) == len(EXPECTED_DRAFT)
 
 
-def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_draft_from_stdin_and_strict(runner: CliRunner, app: Typer) -> None:
     """`--file -` reads stdin; --strict makes an unverified figure fail too."""
     text = "The Lizu village library holds 12,000 books.\n"
     assert runner.invoke(app, ["check", "--file", "-"], input=text).exit_code == 0
@@ -143,7 +147,7 @@ def test_draft_from_stdin_and_strict(runner, app) -> None:  # type: ignore[no-un
     assert result.stdout == "<stdin>:1:32: unverified: 12,000: no fact in the sources gives 12,000\n"
 
 
-def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_empty_draft_has_nothing_to_contradict(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """An empty file checks clean: exit 0, an empty JSON array."""
     path = tmp_path / "empty.md"
     path.write_text("")
@@ -160,7 +164,9 @@ def test_empty_draft_has_nothing_to_contradict(runner, app, tmp_path: Path) -> N
         (lambda p: p.write_bytes(b"ok line\n\xff\xfe bad\n"), ":2: not UTF-8"),
     ],
 )
-def test_bad_draft_files_exit_2(runner, app, tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_draft_files_exit_2(
+    runner: CliRunner, app: Typer, tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
     """Binary, missing, folder, not UTF-8: one line naming the file, exit 2, no traceback."""
     path = tmp_path / "draft.md"
     make(path)
@@ -170,7 +176,7 @@ def test_bad_draft_files_exit_2(runner, app, tmp_path: Path, make, message: str)
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors(runner: CliRunner, app: Typer) -> None:
     """No statement and no file, or both: exit 2."""
     assert runner.invoke(app, ["check"]).exit_code == 2
     assert runner.invoke(app, ["check", "x 5", "--file", "-"]).exit_code == 2
@@ -184,23 +190,23 @@ def test_usage_errors(runner, app) -> None:  # type: ignore[no-untyped-def]
         "Pea Flower Country Kitchen in Lizu was jointly funded by thirty-four households in 2010.",
     ],
 )
-def test_a_true_count_does_not_carry_a_wrong_year(runner, app, statement: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_true_count_does_not_carry_a_wrong_year(runner: CliRunner, app: Typer, statement: str) -> None:
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] != "supported", out["reason"]
 
 
-def test_a_number_after_a_month_without_a_year_is_a_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_number_after_a_month_without_a_year_is_a_figure(runner: CliRunner, app: Typer) -> None:
     """ "In May 5 villages joined": 5 is a count, not the fifth of May."""
     out = json.loads(runner.invoke(app, ["check", "In May 5 villages joined the Greater Yucun.", "--json"]).stdout)
     assert out["reason"] != "no figure to check"
 
 
-def test_dates_are_said_as_dates(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_said_as_dates(runner: CliRunner, app: Typer) -> None:
     out = json.loads(runner.invoke(app, ["check", "Xi Jinping visited Lizu on September 2, 2023.", "--json"]).stdout)
     assert out["reason"].startswith("the source says 2023-09-20 (000_ba4d558163489fd9.txt:11), not 2023-09-02")
 
 
-def test_full_width_digits_are_one_figure(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_full_width_digits_are_one_figure(runner: CliRunner, app: Typer) -> None:
     """ "４．６４ million yuan in ２０２４" is 4.64 million yuan, shown as written."""
     result = runner.invoke(
         app, ["check", "Lizu's collective income reached ４．６４ million yuan in ２０２４.", "--json"]
@@ -210,7 +216,7 @@ def test_full_width_digits_are_one_figure(runner, app) -> None:  # type: ignore[
     assert out["figures"][0]["figure"] == "４．６４ million yuan"
 
 
-def _figures(runner, app, statement: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _figures(runner: CliRunner, app: Typer, statement: str) -> list[tuple[str, str]]:
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     return [(f["figure"], f["verdict"]) for f in out["figures"]]
 
@@ -244,7 +250,9 @@ def _figures(runner, app, statement: str) -> list[tuple[str, str]]:  # type: ign
         ),
     ],
 )  # fmt: skip
-def test_each_figure_gets_its_own_verdict(runner, app, statement: str, figures: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def test_each_figure_gets_its_own_verdict(
+    runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]
+) -> None:
     """A sentence's figures are judged one by one, dates included."""
     assert _figures(runner, app, statement) == figures
 
@@ -264,13 +272,15 @@ def test_each_figure_gets_its_own_verdict(runner, app, statement: str, figures: 
         ("The mulberry fish pond system at Digang is 500 years old.", "unverified", "doubtful: Garbled in the source"),
     ],
 )
-def test_figures_as_the_sources_state_them(runner, app, statement: str, verdict: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_figures_as_the_sources_state_them(
+    runner: CliRunner, app: Typer, statement: str, verdict: str, reason: str
+) -> None:
     """Ranges, targets, forecasts and doubtful figures of the base."""
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert (out["verdict"], reason in out["reason"]) == (verdict, True), out["reason"]
 
 
-def test_a_figure_moved_to_another_place_gets_a_hint(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_figure_moved_to_another_place_gets_a_hint(runner: CliRunner, app: Typer) -> None:
     """Shaoxing has no figure of its own: unverified, and the hint says where 64 belongs."""
     out = json.loads(
         runner.invoke(app, ["check", "Shaoxing's 64 mobile hospital units served patients.", "--json"]).stdout
@@ -279,7 +289,7 @@ def test_a_figure_moved_to_another_place_gets_a_hint(runner, app) -> None:  # ty
     assert "the source gives 64 units for Lishui, not Shaoxing" in out["reason"]
 
 
-def test_a_figure_the_sources_never_give_is_not_contradicted(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_figure_the_sources_never_give_is_not_contradicted(runner: CliRunner, app: Typer) -> None:
     """A threshold beside a count is no claim of its own to refute."""
     statement = (
         "Lishui's TCM and health sector counts 57 large-scale enterprises,"

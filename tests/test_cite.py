@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from conftest import SEED_000
-from zjfacts.cite import csl_item, csl_json, markdown_footnote
+from zjfacts.cite import csl_citations, csl_item, csl_json, markdown_footnote
 from zjfacts.errors import InputError
 from zjfacts.lookup import Base
 from zjfacts.records import FactRow, Source
@@ -85,9 +86,10 @@ def lizu(base: Base) -> FactRow:
     return base.show(LIZU_INCOME)[0]
 
 
-def _with_source(row: FactRow, **source: str | None) -> FactRow:
+def _with_source(row: FactRow, **stated: str | None) -> FactRow:
     """A copy of a fact whose seed states other things about itself."""
-    return replace(row, source=replace(row.source, **source))  # type: ignore[arg-type]
+    source = Source(**{**{k: getattr(row.source, k) for k in ("file", "title", "publisher", "date")}, **stated})
+    return replace(row, source=source)
 
 
 def _sources(base: Base) -> list[Source]:
@@ -126,17 +128,51 @@ def test_footnote_label_must_be_one_word(lizu: FactRow, label: str) -> None:
         markdown_footnote(lizu, label)
 
 
-def test_csl_items_have_required_fields(base: Base, rows: list[FactRow]) -> None:
-    """Every fact becomes a CSL item with its id, a CSL type, and date-parts when its seed is dated."""
+def test_footnote_names_an_untitled_source_by_its_editorial_label(rows: list[FactRow]) -> None:
+    """A seed that states no title is cited by the editor's label, in brackets (escaped for Markdown)."""
+    row = next(r for r in rows if r.source.file == "004_fda1d9c8fe07795b.txt")
+    label = "Report on Lishui's common prosperity drive: industry, agriculture, rural operation, tourism and public"
+    assert f"” — \\[{label} services (untitled, undated)\\], 004_fda1d9c8fe07795b.txt:" in markdown_footnote(row)
+
+
+def test_footnote_gives_the_author_in_proper_case(rows: list[FactRow]) -> None:
+    """001 prints its author in capitals; the citation says "Liu Ting", the data keeps "LIU TING"."""
+    row = next(r for r in rows if r.source.file == "001_a88ea56057b8797c.txt")
+    assert "” — Liu Ting, Collective Prosperity: Zhejiang's Rural Cluster Development Model, China Today, " in (
+        markdown_footnote(row)
+    )
+    assert row.source.author == "LIU TING"
+
+
+def test_csl_json_has_one_reference_per_source(base: Base, rows: list[FactRow]) -> None:
+    """Every fact of the base cited at once gives one reference per seed, with a CSL type, its
+    date-parts when the seed is dated, and a note line per fact giving its seed line."""
     items = csl_json(rows, _sources(base))
-    assert [item["id"] for item in items] == [row.fact.id for row in rows]
-    for item, row in zip(items, rows, strict=True):
+    assert [item["id"] for item in items] == [s.file for s in _sources(base)]
+    for item in items:
+        source = next(s for s in _sources(base) if s.file == item["id"])
         assert item["type"] in CSL_TYPES
-        if row.source.date:
+        if source.date:
             parts = item["issued"]["date-parts"]
-            assert [str(p).zfill(2) for p in parts[0]] == row.source.date.split("-")
+            assert [str(p).zfill(2) for p in parts[0]] == source.date.split("-")
         else:
             assert "issued" not in item
+        cited = [r for r in rows if r.source.file == source.file]
+        assert len(item["note"].splitlines()) == len(cited)
+
+
+def test_two_facts_of_one_article_give_one_reference(base: Base) -> None:
+    """Citing two facts of seed 000 gives one reference (no "2025a/2025b"), each fact's line in its note."""
+    rows = base.rows_for(["lizu-collective-income-2024", "lizu-dawn-three-sounds"])
+    (item,) = csl_json(rows, _sources(base))
+    assert item["id"] == SEED_000
+    lines = item["note"].splitlines()
+    assert lines[0].startswith(f"line {rows[0].line} (lizu-collective-income-2024): Lizu village's collective income")
+    assert lines[1].startswith(f"line {rows[1].line} (lizu-dawn-three-sounds): ")
+    assert csl_citations(rows) == [
+        {"id": SEED_000, "locator": str(rows[0].line), "label": "line"},
+        {"id": SEED_000, "locator": str(rows[1].line), "label": "line"},
+    ]
 
 
 def test_csl_items_validate_against_the_schema_types(base: Base, rows: list[FactRow]) -> None:
@@ -147,30 +183,31 @@ def test_csl_items_validate_against_the_schema_types(base: Base, rows: list[Fact
 
 def test_csl_item_for_a_newspaper_fact(lizu: FactRow) -> None:
     """A seed with a publisher is an article-newspaper, issued on its date, the quote and line in `note`."""
-    item = csl_item(lizu)
+    item = csl_item(lizu.source, [lizu])
     assert item["type"] == "article-newspaper"
     assert item["title"].startswith("Global Times")
     assert item["container-title"] == item["publisher"] == "PRNewswire"
     assert item["issued"] == {"date-parts": [[2025, 11, 4]]}
-    assert item["note"].startswith(lizu.fact.claim)
-    assert f"“{lizu.fact.quote}”" in item["note"] and f"({SEED_000}:9)" in item["note"]
+    assert item["note"] == f"line 9 ({LIZU_INCOME}): {lizu.fact.claim} “{lizu.fact.quote}”"
 
 
 def test_csl_item_takes_author_and_url_from_the_source(base: Base, rows: list[FactRow]) -> None:
-    """The seed's record adds what the fact's JSON leaves out: the author as a literal name, and the URL."""
+    """The seed's record adds what the fact's JSON leaves out: the author in proper case, and the URL."""
     row = next(r for r in rows if r.source.file == "001_a88ea56057b8797c.txt")
     (item,) = csl_json([row], _sources(base))
-    assert item["author"] == [{"literal": "LIU TING"}]
+    assert item["author"] == [{"literal": "Liu Ting"}]
     assert item["URL"].startswith("http://www.chinatoday.com.cn/")
 
 
-def test_csl_item_for_an_untitled_undated_seed(rows: list[FactRow]) -> None:
-    """A seed that states nothing about itself is an article titled by its file name, with no date."""
+def test_csl_item_for_an_untitled_undated_seed(base: Base, rows: list[FactRow]) -> None:
+    """A seed that states no title, publisher or date is an article titled by its editorial label."""
     row = next(r for r in rows if r.source.file == "004_fda1d9c8fe07795b.txt")
-    item = csl_item(row)
+    (item,) = csl_json([row], _sources(base))
     assert item["type"] == "article"
-    assert item["title"] == "004_fda1d9c8fe07795b.txt"
+    assert item["title"].startswith("[Report on Lishui's common prosperity drive: ") and item["title"].endswith("]")
     assert "issued" not in item and "publisher" not in item and "container-title" not in item
+    bare = csl_item(Source("x.txt"))
+    assert bare == {"id": "x.txt", "type": "article", "title": "x.txt"}
 
 
 @pytest.mark.parametrize(
@@ -184,9 +221,24 @@ def test_csl_item_for_an_untitled_undated_seed(rows: list[FactRow]) -> None:
 )
 def test_csl_issued_from_partial_or_free_dates(lizu: FactRow, date: str, issued: dict[str, Any]) -> None:
     """Partial ISO dates give fewer date-parts; anything else goes to `raw` for the processor to read."""
-    assert csl_item(_with_source(lizu, date=date))["issued"] == issued
+    assert csl_item(replace(lizu.source, date=date))["issued"] == issued
 
 
 def test_csl_json_lists_each_fact_once(lizu: FactRow) -> None:
-    """Citing one id twice gives one item: CSL ids must be unique in a bibliography."""
-    assert [item["id"] for item in csl_json([lizu, lizu])] == [LIZU_INCOME]
+    """Citing one id twice gives one reference with one note line."""
+    (item,) = csl_json([lizu, lizu])
+    assert item["id"] == SEED_000 and len(item["note"].splitlines()) == 1
+
+
+def test_cite_command_gives_one_reference_for_two_facts_of_one_article(runner: Any, app: Any) -> None:
+    """`zjfacts cite A B --format csl-json`, A and B from seed 001: one reference, both lines in
+    its note, the author as "Liu Ting"; a fact of 004 adds a second reference, titled by its label."""
+    ids = ["yucun-visitors-2024", "greater-yucun-tourists-2024"]
+    result = runner.invoke(app, ["cite", *ids, "--format", "csl-json"])
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["id"] == "001_a88ea56057b8797c.txt" and item["author"] == [{"literal": "Liu Ting"}]
+    assert [line.split(": ")[0] for line in item["note"].splitlines()] == [f"line 20 ({i})" for i in ids]
+    both = json.loads(runner.invoke(app, ["cite", *ids, "lishui-airport-test-flight-license", "-f", "csl-json"]).stdout)
+    assert [i["id"] for i in both] == ["001_a88ea56057b8797c.txt", "004_fda1d9c8fe07795b.txt"]
+    assert both[1]["title"].startswith("[Report on Lishui")

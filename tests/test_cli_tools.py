@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 
-def test_export_sqlite_from_the_cli(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_sqlite_from_the_cli(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """`export --output facts.db` picks SQLite from the suffix; the database answers SQL and FTS."""
     db = tmp_path / "facts.db"
     result = runner.invoke(app, ["export", "--output", str(db)])
@@ -24,7 +26,7 @@ def test_export_sqlite_from_the_cli(runner, app, tmp_path: Path) -> None:  # typ
     assert any("4.64 million" in q for (q,) in hit)
 
 
-def test_export_text_formats_to_stdout(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_export_text_formats_to_stdout(runner: CliRunner, app: Typer) -> None:
     """Text formats go to stdout without --output; SQLite refuses stdout with a usage error."""
     lines = runner.invoke(app, ["export", "--format", "jsonl", "--source", "002"]).stdout.splitlines()
     assert lines and all(json.loads(line)["source"]["file"].startswith("002") for line in lines)
@@ -33,18 +35,18 @@ def test_export_text_formats_to_stdout(runner, app) -> None:  # type: ignore[no-
     assert result.exit_code == 2 and "needs --output" in result.stderr
 
 
-def test_cite_markdown_and_csl(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_cite_markdown_and_csl(runner: CliRunner, app: Typer) -> None:
     """`cite ID` prints a footnote labelled with the id; CSL-JSON has id, type and issued."""
     md = runner.invoke(app, ["cite", "lizu-collective-income-2024"]).stdout
     assert md.startswith("[^lizu-collective-income-2024]: ") and "000_ba4d558163489fd9.txt:9" in md
     items = json.loads(runner.invoke(app, ["cite", "lizu-collective-income-2024", "--format", "csl-json"]).stdout)
-    assert items[0]["id"] == "lizu-collective-income-2024" and items[0]["type"] == "article-newspaper"
+    assert items[0]["id"] == "000_ba4d558163489fd9.txt" and items[0]["type"] == "article-newspaper"
     assert items[0]["issued"] == {"date-parts": [[2025, 11, 4]]}
     result = runner.invoke(app, ["cite", "no-such-fact"])
     assert result.exit_code == 1 and result.stderr.startswith("error: no fact with id")
 
 
-def test_lookup_cite_appends_a_footnote(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_lookup_cite_appends_a_footnote(runner: CliRunner, app: Typer) -> None:
     """`lookup --cite` ends the table with the top result's footnote; JSON gets a `citation`."""
     table = runner.invoke(app, ["lookup", "lizu", "income", "--cite"]).stdout
     assert table.rstrip().splitlines()[-1].startswith("[^lizu-collective-income-2024]: ")
@@ -52,7 +54,7 @@ def test_lookup_cite_appends_a_footnote(runner, app) -> None:  # type: ignore[no
     assert rows[0]["citation"].startswith("[^")
 
 
-def test_chart_groups_units_within_80_columns(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_chart_groups_units_within_80_columns(runner: CliRunner, app: Typer) -> None:
     """`list --topic "collective income" --chart`: one group per unit, bars, citations, 80 columns."""
     out = runner.invoke(app, ["list", "--topic", "collective income", "--chart"], env={"COLUMNS": "80"}).stdout
     lines = out.splitlines()
@@ -93,7 +95,7 @@ COMMANDS = ["lookup", "show", "list", "sources", "validate", "check", "export", 
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_examples(runner, app, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_has_help_with_examples(runner: CliRunner, app: Typer, command: str) -> None:
     """Each command's --help explains it and shows an example."""
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0
@@ -101,7 +103,7 @@ def test_every_command_has_help_with_examples(runner, app, command: str) -> None
     assert f"zjfacts {command}" in result.stdout
 
 
-def test_top_help_fits_one_screen_and_no_command_prints_usage(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_top_help_fits_one_screen_and_no_command_prints_usage(runner: CliRunner, app: Typer) -> None:
     """`zjfacts --help` fits 40 lines; `zjfacts` alone prints a usage line and an example."""
     help_text = runner.invoke(app, ["--help"], env={"COLUMNS": "80"}).stdout
     assert len(help_text.splitlines()) <= 40
@@ -112,7 +114,7 @@ def test_top_help_fits_one_screen_and_no_command_prints_usage(runner, app) -> No
     assert "usage: zjfacts" in result.stderr and "zjfacts lookup lizu income" in result.stderr
 
 
-def test_python_m_and_version(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_python_m_and_version(runner: CliRunner, app: Typer) -> None:
     """`python -m zjfacts --version` prints the version; so does the app in-process."""
     from zjfacts import __version__
 

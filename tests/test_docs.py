@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from typer import Typer
+from typer.testing import CliRunner
+
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
@@ -24,7 +27,7 @@ def test_readme_install_command_runs_the_main_job() -> None:
     assert first.endswith("zjfacts lookup lizu income")
 
 
-def test_readme_json_example_has_the_documented_keys(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_readme_json_example_has_the_documented_keys(runner: CliRunner, app: Typer) -> None:
     """The JSON shown in the README has exactly the keys `list --json` prints."""
     block = re.search(r"```json\n(.*?)```", README, re.S)
     assert block is not None
@@ -37,13 +40,30 @@ def test_readme_json_example_has_the_documented_keys(runner, app) -> None:  # ty
     }
 
 
-def test_readme_jq_example_value(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_readme_jq_example_value(runner: CliRunner, app: Typer) -> None:
     """`zjfacts lookup lizu income --json | jq -r '.[0].value'` prints 4640000, as the README says."""
     assert "jq -r '.[0].value'                 # 4640000" in README
     assert json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["value"] == 4640000
 
 
-def test_readme_figure_item_has_the_keys_check_prints(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_readme_documents_exactly_the_fact_bounds() -> None:
+    """The README's bounds are numbers.toml's fact_bounds, no more and no fewer."""
+    from zjfacts.numbers import fact_bounds
+
+    paragraph = README.split("**Bounds**", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`([a-z ]+)`", paragraph)) - {"fact_bounds"}
+    assert documented == set(fact_bounds())
+
+
+def test_readme_documents_every_measure_of_the_unit_vocabulary() -> None:
+    """Each measure of data/units.toml is named in the README's Units paragraph."""
+    from zjfacts.units import vocabulary
+
+    paragraph = README.split("**Units**", 1)[1].split("\n\n", 2)[1]
+    assert set(vocabulary().measures) <= set(re.findall(r"`([^`]+)`", paragraph))
+
+
+def test_readme_figure_item_has_the_keys_check_prints(runner: CliRunner, app: Typer) -> None:
     """The figure item the README shows for `check --file --format json` has the printed keys."""
     block = README[README.index("an array with an item for each figure") :]
     shown = re.findall(r'^    \{?\s*"(\w+)":', block[: block.index("`figure` is")], re.M)

@@ -67,7 +67,7 @@ def test_sqlite_export_has_typed_columns(db: sqlite3.Connection) -> None:
         "draft": ("INTEGER", True, False),
     }
     sources = _columns(db, "sources")
-    assert list(sources) == ["file", "title", "publisher", "author", "date", "url", "label"]
+    assert list(sources) == ["file", "title", "publisher", "author", "date", "url", "label", "note"]
     assert sources["file"] == ("TEXT", False, True)
 
 
@@ -174,8 +174,8 @@ def test_every_format_has_the_same_ids_and_values(
         export_file(rows, sources, fmt, path)
         read[fmt.value] = _read(path, fmt.value)
     expected = [{"id": r.fact.id, "value": r.fact.value, "line": r.line, "places": list(r.fact.places)} for r in rows]
-    for fmt, got in read.items():
-        assert got == expected, fmt
+    for name, got in read.items():
+        assert got == expected, name
 
 
 def test_json_exports_keep_the_fact_shape(rows: list[FactRow]) -> None:

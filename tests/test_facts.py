@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_schema_errors_name_the_fact_and_its_line(tmp_path: Path, change: tuple[
         (lambda p: p.write_bytes(b"[sources]\n# \xff\xfe\n"), "not UTF-8"),
     ],
 )
-def test_unreadable_bases_give_one_line(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_bases_give_one_line(tmp_path: Path, make: Callable[[Path], object], message: str) -> None:
     """Missing, folder, not UTF-8: a FactFileError naming the file, never a traceback."""
     path = tmp_path / "facts.toml"
     make(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +43,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 @FUZZ
 @given(mutated())
-def test_loader_raises_only_fact_file_errors(tmp_path_factory, data: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_loader_raises_only_fact_file_errors(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     """Any damaged base either loads or fails with a one-line FactFileError."""
     path: Path = tmp_path_factory.mktemp("fuzz") / "facts.toml"
     path.write_bytes(data)

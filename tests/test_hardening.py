@@ -10,22 +10,26 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner, Result
 
 from conftest import ROOT, TINY_BASE, TINY_SEED, write_base
 from zjfacts.index import FORMAT
 
 
-def _one_line_error(result, code: int = 2) -> None:  # type: ignore[no-untyped-def]
+def _one_line_error(result: Result, code: int = 2) -> None:
     assert result.exit_code == code, (result.stdout, result.stderr)
     assert result.stderr.startswith("error: ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_syntax_error_in_base_names_file_line_column(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_syntax_error_in_base_names_file_line_column(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """lookup on a base with a TOML syntax error: exit 2, `file:line:column: TOML syntax error`."""
     path = write_base(tmp_path, TINY_BASE.replace('title = "Alpha news"', 'title = "Alpha news'))
     result = runner.invoke(app, ["lookup", "alpha", "--facts", str(path)])
@@ -33,7 +37,7 @@ def test_syntax_error_in_base_names_file_line_column(runner, app, tmp_path: Path
     assert f"{path}:3:" in result.stderr and "TOML syntax error" in result.stderr
 
 
-def test_fact_missing_a_key_names_id_and_line(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fact_missing_a_key_names_id_and_line(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A fact without its claim: the message names the fact's id and the line it starts on."""
     path = write_base(tmp_path, TINY_BASE.replace('claim = "Alpha village grew fast."\n', ""), {"a.txt": TINY_SEED})
     result = runner.invoke(app, ["lookup", "alpha", "--facts", str(path)])
@@ -50,7 +54,9 @@ def test_fact_missing_a_key_names_id_and_line(runner, app, tmp_path: Path) -> No
         (lambda p: p.write_bytes(b"\xff\xfe\x00 not utf-8"), "not UTF-8"),
     ],
 )
-def test_unreadable_fact_file(runner, app, tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_fact_file(
+    runner: CliRunner, app: Typer, tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
     """Missing, a folder, not UTF-8: every command says so in one line and exits 2."""
     path = tmp_path / "facts.toml"
     make(path)
@@ -60,7 +66,7 @@ def test_unreadable_fact_file(runner, app, tmp_path: Path, make, message: str) -
         assert message in result.stderr
 
 
-def test_missing_seed_is_reported_when_cited(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_seed_is_reported_when_cited(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A lookup that must cite a missing seed names the seed and exits 2."""
     path = write_base(tmp_path, TINY_BASE)
     result = runner.invoke(app, ["lookup", "alpha", "tea", "--facts", str(path)])
@@ -72,7 +78,7 @@ def test_missing_seed_is_reported_when_cited(runner, app, tmp_path: Path) -> Non
     "query",
     ["lizu " * 20000, "\x1b[31mlizu\x1b[0m income\x07", "lizu\x00income", "\u202e\u200blizu", "💥 " * 1000],
 )
-def test_hostile_queries_answer_without_escapes(runner, app, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_queries_answer_without_escapes(runner: CliRunner, app: Typer, query: str) -> None:
     """100 KB, control characters, escape sequences: an answer (0 or 1), never raw escapes."""
     result = runner.invoke(app, ["lookup", query])
     assert result.exit_code in (0, 1), result.stderr
@@ -89,7 +95,7 @@ def test_long_query_is_cut_to_a_bounded_number_of_terms() -> None:
     assert len(base.index.analyze_query(words[:MAX_QUERY_CHARS])) <= MAX_QUERY_CHARS // 2
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, **kw):  # type: ignore[no-untyped-def]
+def _cli(*args: str, env: dict[str, str] | None = None, **kw: Any) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **(env or {})}
     full.pop("ZJFACTS_FACTS", None)
     return subprocess.run([sys.executable, "-m", "zjfacts", *args], env=full, capture_output=True, text=True, **kw)
@@ -124,7 +130,7 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     assert "Traceback" not in err
 
 
-def test_pretty_exceptions_hide_local_variables(app) -> None:  # type: ignore[no-untyped-def]
+def test_pretty_exceptions_hide_local_variables(app: Typer) -> None:
     """A bug's traceback never prints local variables (a query, a fact's text)."""
     assert app.pretty_exceptions_show_locals is False
 
@@ -132,17 +138,18 @@ def test_pretty_exceptions_hide_local_variables(app) -> None:  # type: ignore[no
 # -- the cache --------------------------------------------------------------------------
 
 
-def _lookup_json(runner, app) -> list[dict]:  # type: ignore[no-untyped-def]
+def _lookup_json(runner: CliRunner, app: Typer) -> list[dict[str, Any]]:
     result = runner.invoke(app, ["lookup", "lizu", "income", "--json"])
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
 
 
 def _index_files(cache: Path) -> list[Path]:
     return sorted((cache / "zjfacts").glob("index-*.zjx"))
 
 
-def test_results_identical_with_and_without_cache(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_results_identical_with_and_without_cache(runner: CliRunner, app: Typer) -> None:
     """The cached index answers exactly as an index built in memory."""
     cached = _lookup_json(runner, app)
     again = _lookup_json(runner, app)
@@ -151,7 +158,7 @@ def test_results_identical_with_and_without_cache(runner, app) -> None:  # type:
     assert cached == again == bare == env
 
 
-def test_cache_is_written_once_and_reused(runner, app, _isolated: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cache_is_written_once_and_reused(runner: CliRunner, app: Typer, _isolated: Path) -> None:
     """The first lookup writes one index file; later ones map it and leave no temp files."""
     _lookup_json(runner, app)
     files = _index_files(_isolated)
@@ -162,7 +169,7 @@ def test_cache_is_written_once_and_reused(runner, app, _isolated: Path) -> None:
     assert not list((_isolated / "zjfacts").glob(".*tmp"))
 
 
-def test_no_cache_leaves_the_cache_alone(runner, app, _isolated: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_cache_leaves_the_cache_alone(runner: CliRunner, app: Typer, _isolated: Path) -> None:
     """--no-cache and ZJFACTS_NO_CACHE=1 neither read nor write the cache."""
     runner.invoke(app, ["lookup", "lizu", "--no-cache"])
     runner.invoke(app, ["lookup", "lizu"], env={"ZJFACTS_NO_CACHE": "1"})
@@ -180,7 +187,9 @@ def test_no_cache_leaves_the_cache_alone(runner, app, _isolated: Path) -> None: 
     ],
     ids=["corrupt", "truncated-half", "truncated-header", "empty", "older-version"],
 )
-def test_damaged_cache_is_rebuilt(runner, app, _isolated: Path, damage) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_cache_is_rebuilt(
+    runner: CliRunner, app: Typer, _isolated: Path, damage: Callable[[bytes], bytes]
+) -> None:
     """A corrupt, truncated, empty or older-version cache gives the same answer, and the
     file on disk is whole again afterwards."""
     expected = _lookup_json(runner, app)
@@ -192,7 +201,7 @@ def test_damaged_cache_is_rebuilt(runner, app, _isolated: Path, damage) -> None:
     Index(_index_files(_isolated)[0].read_bytes())  # raises if not whole
 
 
-def test_unwritable_cache_folder_is_ignored(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unwritable_cache_folder_is_ignored(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """A cache path that cannot be a folder: lookups still answer, with no message."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
@@ -201,7 +210,7 @@ def test_unwritable_cache_folder_is_ignored(runner, app, tmp_path: Path) -> None
     assert json.loads(result.stdout)[0]["id"]
 
 
-def test_cache_rebuilds_when_the_base_changes(runner, app, tmp_path: Path, _isolated: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cache_rebuilds_when_the_base_changes(runner: CliRunner, app: Typer, tmp_path: Path, _isolated: Path) -> None:
     """Editing the base makes the next lookup see the edit, and replaces the old index file."""
     path = write_base(tmp_path, TINY_BASE, {"a.txt": TINY_SEED})
     first = runner.invoke(app, ["lookup", "alpha", "tea", "--json", "--facts", str(path)])
@@ -212,7 +221,7 @@ def test_cache_rebuilds_when_the_base_changes(runner, app, tmp_path: Path, _isol
     assert len([p for p in _index_files(_isolated) if "alpha" not in p.name]) == 1
 
 
-def test_indexes_of_deleted_bases_are_pruned(runner, app, tmp_path: Path, _isolated: Path) -> None:  # type: ignore[no-untyped-def]
+def test_indexes_of_deleted_bases_are_pruned(runner: CliRunner, app: Typer, tmp_path: Path, _isolated: Path) -> None:
     """Building an index drops those of bases no longer on disk and old leftovers of killed
     builds; the indexes of bases that still exist stay."""
     import os
@@ -264,7 +273,7 @@ def test_six_processes_building_at_once(tmp_path: Path) -> None:
     assert not list((cache / "zjfacts").glob(".*tmp"))
 
 
-def test_zjfacts_never_writes_the_base_or_seeds(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_zjfacts_never_writes_the_base_or_seeds(runner: CliRunner, app: Typer) -> None:
     """Every command leaves facts.toml and the seeds byte for byte as they were."""
 
     def digest() -> str:

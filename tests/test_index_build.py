@@ -7,6 +7,7 @@ import io
 import marshal
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the split build
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _content(buf: io.BytesIO) -> tuple[bytes, dict]:  # type: ignore[type-arg]
+def _content(buf: io.BytesIO) -> tuple[bytes, dict[str, Any]]:
     """Body and header of an index: marshal's bytes may differ for equal data."""
     raw = buf.getvalue()
     _magic, _fmt, at, length = index._PREFIX.unpack_from(raw, 0)
@@ -29,7 +30,7 @@ def _content(buf: io.BytesIO) -> tuple[bytes, dict]:  # type: ignore[type-arg]
 
 def _both(
     path: Path, monkeypatch: pytest.MonkeyPatch, fork_fails: bool = False
-) -> tuple[tuple[bytes, dict], tuple[bytes, dict]]:  # type: ignore[type-arg]
+) -> tuple[tuple[bytes, dict[str, Any]], tuple[bytes, dict[str, Any]]]:
     """The index built by one process, and by the split build (with fork() failing if asked)."""
     data = read_bytes(path)
     header, data, offsets = read_header(path, data)

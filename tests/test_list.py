@@ -6,6 +6,9 @@ import csv
 import io
 import json
 
+from typer import Typer
+from typer.testing import CliRunner
+
 from conftest import SEED_000
 
 FACT_KEYS = {
@@ -14,7 +17,7 @@ FACT_KEYS = {
 }  # fmt: skip
 
 
-def test_list_json_prints_every_fact_in_the_shape(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_list_json_prints_every_fact_in_the_shape(runner: CliRunner, app: Typer) -> None:
     """Each fact has exactly the documented keys; its source is an object; line is an int."""
     result = runner.invoke(app, ["list", "--json"])
     assert result.exit_code == 0
@@ -30,7 +33,7 @@ def test_list_json_prints_every_fact_in_the_shape(runner, app) -> None:  # type:
     assert income["source"]["file"] == SEED_000 and income["line"] == 9
 
 
-def test_csv_has_the_same_rows_as_json(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_csv_has_the_same_rows_as_json(runner: CliRunner, app: Typer) -> None:
     """`--format csv` lists the same facts, in the same order, with the same values."""
     as_json = json.loads(runner.invoke(app, ["list", "--json"]).stdout)
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["list", "--format", "csv"]).stdout)))
@@ -44,7 +47,7 @@ def test_csv_has_the_same_rows_as_json(runner, app) -> None:  # type: ignore[no-
             assert float(row["value"]) == fact["value"]
 
 
-def test_list_filters_by_source_place_and_topic(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_list_filters_by_source_place_and_topic(runner: CliRunner, app: Typer) -> None:
     """--source takes a prefix; --place and --topic keep only facts naming them."""
     shaoxing = json.loads(runner.invoke(app, ["list", "--source", "002", "--json"]).stdout)
     assert shaoxing and all(f["source"]["file"].startswith("002") for f in shaoxing)
@@ -54,14 +57,14 @@ def test_list_filters_by_source_place_and_topic(runner, app) -> None:  # type: i
     assert tea and all("tea" in f["topics"] for f in tea)
 
 
-def test_list_with_no_match_exits_1(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_list_with_no_match_exits_1(runner: CliRunner, app: Typer) -> None:
     """A filter nothing passes prints an empty array and exits 1, as grep would."""
     result = runner.invoke(app, ["list", "--place", "Atlantis", "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout) == []
 
 
-def test_formats_jsonl_tsv_markdown(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_formats_jsonl_tsv_markdown(runner: CliRunner, app: Typer) -> None:
     """Every listing format prints one record per fact."""
     n = len(json.loads(runner.invoke(app, ["list", "--source", "002", "--json"]).stdout))
     jsonl = runner.invoke(app, ["list", "--source", "002", "--format", "jsonl"]).stdout.splitlines()
@@ -72,7 +75,7 @@ def test_formats_jsonl_tsv_markdown(runner, app) -> None:  # type: ignore[no-unt
     assert len(md) == n + 2 and md[0].startswith("| # | id | claim")
 
 
-def test_sources_count_facts(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_sources_count_facts(runner: CliRunner, app: Typer) -> None:
     """`sources` names each seed with what it states and how many facts cite it."""
     rows = json.loads(runner.invoke(app, ["sources", "--json"]).stdout)
     assert [r["file"][:3] for r in rows] == ["000", "001", "002", "003", "004"]
@@ -82,7 +85,7 @@ def test_sources_count_facts(runner, app) -> None:  # type: ignore[no-untyped-de
     assert sum(r["facts"] for r in rows) == total
 
 
-def test_show_prints_fields_and_quote_in_context(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_show_prints_fields_and_quote_in_context(runner: CliRunner, app: Typer) -> None:
     """`show ID` gives every field and the paragraph around the quote."""
     fact_id = json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["id"]
     result = runner.invoke(app, ["show", fact_id])
@@ -93,7 +96,7 @@ def test_show_prints_fields_and_quote_in_context(runner, app) -> None:  # type: 
     assert data["id"] == fact_id and data["context"].startswith("In July 2020")
 
 
-def test_show_unknown_id_suggests_nearest(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_show_unknown_id_suggests_nearest(runner: CliRunner, app: Typer) -> None:
     """A mistyped id exits 1 and names the ids it probably meant."""
     fact_id = json.loads(runner.invoke(app, ["lookup", "lizu", "income", "--json"]).stdout)[0]["id"]
     result = runner.invoke(app, ["show", fact_id.replace("income", "incme")])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from conftest import DATA, read_jsonl, write_base
 from zjfacts.evaluate import evaluate, fold_quote, read_cases
@@ -14,13 +17,13 @@ from zjfacts.lookup import open_base
 DEV = read_jsonl("dev-queries.jsonl")
 
 
-def _hit(case: dict, fact: dict) -> bool:
+def _hit(case: dict[str, Any], fact: dict[str, Any]) -> bool:
     quote = fold_quote(fact["quote"])
     return fact["source"]["file"].startswith(case["seed"]) and any(fold_quote(a) in quote for a in case["any"])
 
 
 @pytest.mark.parametrize("case", [c for c in DEV if not c.get("none")], ids=lambda c: c["q"])
-def test_dev_query_has_its_fact_at_rank_1(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+def test_dev_query_has_its_fact_at_rank_1(runner: CliRunner, app: Typer, case: dict[str, Any]) -> None:
     """Every answerable dev query: the first result of `lookup Q --json` cites the right quote."""
     result = runner.invoke(app, ["lookup", case["q"], "--json"])
     assert result.exit_code == 0, result.stderr
@@ -30,7 +33,7 @@ def test_dev_query_has_its_fact_at_rank_1(runner, app, case: dict) -> None:  # t
 
 
 @pytest.mark.parametrize("case", [c for c in DEV if c.get("none")], ids=lambda c: c["q"])
-def test_dev_negative_gets_nothing(runner, app, case: dict) -> None:  # type: ignore[no-untyped-def]
+def test_dev_negative_gets_nothing(runner: CliRunner, app: Typer, case: dict[str, Any]) -> None:
     """Unanswerable dev queries print [] and exit 1."""
     result = runner.invoke(app, ["lookup", case["q"], "--json"])
     assert result.exit_code == 1
@@ -41,7 +44,7 @@ def test_dev_negative_gets_nothing(runner, app, case: dict) -> None:  # type: ig
     "query",
     ["population of tokyo", "bitcoin price", "shanghai gdp 2024", "nothing-like-this", "东京 人口", "weather in paris"],
 )
-def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_things_the_base_does_not_know_answer_nothing(runner: CliRunner, app: Typer, query: str) -> None:
     """A place or thing the base does not know answers nothing, even when some words match."""
     result = runner.invoke(app, ["lookup", query, "--json"])
     assert (result.exit_code, result.stdout.strip()) == (1, "[]")
@@ -74,7 +77,9 @@ def test_things_the_base_does_not_know_answer_nothing(runner, app, query: str) -
         ("丽水 农业产业链 从业人数", "lishui-agricultural-chain-workers"),
     ],
 )
-def test_measures_other_places_and_everyday_words(runner, app, query: str, expected: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_measures_other_places_and_everyday_words(
+    runner: CliRunner, app: Typer, query: str, expected: str | None
+) -> None:
     rows = json.loads(runner.invoke(app, ["lookup", query, "--json", "-n", "1"]).stdout)
     assert [r["id"] for r in rows] == ([expected] if expected else [])
 
@@ -118,13 +123,15 @@ def test_own_query_sets_meet_the_release_aims(name: str) -> None:
         ("丽水 茶", "tea"),
     ],
 )
-def test_matching_forgives_typos_order_plurals_punctuation(runner, app, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_matching_forgives_typos_order_plurals_punctuation(
+    runner: CliRunner, app: Typer, query: str, expected: str
+) -> None:
     """Typos, word order, plurals, hyphens, B&B, synonyms, questions and Chinese all find the fact."""
     facts = json.loads(runner.invoke(app, ["lookup", query, "--json", "-n", "1"]).stdout)
     assert facts and expected.casefold() in facts[0]["quote"].casefold(), facts
 
 
-def test_empty_query_is_a_usage_error(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_empty_query_is_a_usage_error(runner: CliRunner, app: Typer) -> None:
     """An empty or blank query exits 2 with a one-line message."""
     for args in (["lookup", ""], ["lookup", "   ", "\t"]):
         result = runner.invoke(app, args)
@@ -133,7 +140,7 @@ def test_empty_query_is_a_usage_error(runner, app) -> None:  # type: ignore[no-u
     assert runner.invoke(app, ["lookup"]).exit_code == 2
 
 
-def test_filters_and_min_score(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_min_score(runner: CliRunner, app: Typer) -> None:
     """--source, --place and --topic narrow the results; --min-score drops weak ones."""
     facts = json.loads(runner.invoke(app, ["lookup", "income", "--source", "002", "--json", "-n", "50"]).stdout)
     assert facts and all(f["source"]["file"].startswith("002") for f in facts)
@@ -144,7 +151,7 @@ def test_filters_and_min_score(runner, app) -> None:  # type: ignore[no-untyped-
     assert len(strong) < len(everything) and all(f["score"] >= 80 for f in strong)
 
 
-def test_explain_says_which_fields_matched(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_explain_says_which_fields_matched(runner: CliRunner, app: Typer) -> None:
     """--explain names each query word's matching fields, in JSON and in the table."""
     facts = json.loads(runner.invoke(app, ["lookup", "lizu", "incme", "--json", "--explain"]).stdout)
     assert any(line.startswith("incm") and "incom (~" in line for line in facts[0]["explain"])
@@ -152,7 +159,7 @@ def test_explain_says_which_fields_matched(runner, app) -> None:  # type: ignore
     assert "lizu [idf" in table and "subject" in table
 
 
-def test_table_fits_80_columns_with_citation(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_table_fits_80_columns_with_citation(runner: CliRunner, app: Typer) -> None:
     """The table wraps inside 80 columns, cites seed:line, and the summary goes to stderr."""
     result = runner.invoke(app, ["lookup", "lizu", "income"], env={"COLUMNS": "80"})
     lines = result.stdout.splitlines()
@@ -164,7 +171,7 @@ def test_table_fits_80_columns_with_citation(runner, app) -> None:  # type: igno
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "tsv", "markdown"])
-def test_lookup_formats_agree_with_json(runner, app, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_lookup_formats_agree_with_json(runner: CliRunner, app: Typer, fmt: str) -> None:
     """Every format lists the same facts in the same order, with a score."""
     ids = [f["id"] for f in json.loads(runner.invoke(app, ["lookup", "yucun", "visitors", "--json"]).stdout)]
     out = runner.invoke(app, ["lookup", "yucun", "visitors", "--format", fmt]).stdout
@@ -176,7 +183,7 @@ def test_lookup_formats_agree_with_json(runner, app, fmt: str) -> None:  # type:
         assert out.splitlines()[0].endswith("score")
 
 
-def test_colour_only_on_a_terminal_never_with_no_color(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_colour_only_on_a_terminal_never_with_no_color(runner: CliRunner, app: Typer) -> None:
     """Forced colour highlights the matched words; NO_COLOR and TERM=dumb switch it off."""
     coloured = runner.invoke(app, ["lookup", "lizu", "income"], env={"FORCE_COLOR": "1"}).stdout
     assert "\x1b[" in coloured
@@ -197,7 +204,7 @@ quote = "Hostile text."
 """
 
 
-def test_stored_markup_and_escapes_print_literally(runner, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stored_markup_and_escapes_print_literally(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
     """Rich markup in a fact is shown as typed; escape sequences never reach the terminal raw."""
     path = write_base(tmp_path, HOSTILE, {"h.txt": "Hostile text.\n"})
     for args in (["lookup", "hostile", "claim"], ["show", "hostile"], ["list"]):

@@ -121,7 +121,8 @@ def test_digits_of_any_script_are_read_as_one_number(text: str, value: float, un
     """Non-ASCII digits and separators are one figure, not several small ones."""
     found = find_quantities(text)
     assert len(found) == 1
-    assert (found[0].value, found[0].unit) == (pytest.approx(value), unit)
+    assert found[0].value == pytest.approx(value)
+    assert found[0].unit == unit
     assert (found[0].start, found[0].end) == (0, len(text))
 
 

@@ -10,13 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer import Typer
+from typer.testing import CliRunner
 
 from conftest import DATA, ROOT, TINY_BASE, TINY_SEED, write_base
 from zjfacts.numbers import find_quantities
 from zjfacts.sentences import split_sentences
 
 
-def test_place_filter_keeps_facts_mainly_about_the_place(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_place_filter_keeps_facts_mainly_about_the_place(runner: CliRunner, app: Typer) -> None:
     """`list --place Lizu` lists every fact whose places include Lizu, first place or not."""
     everything = json.loads(runner.invoke(app, ["list", "--json"]).stdout)
     expected = {f["id"] for f in everything if "Lizu" in f["places"]}
@@ -24,14 +26,14 @@ def test_place_filter_keeps_facts_mainly_about_the_place(runner, app) -> None:  
     assert got == expected and len(got) > 40
 
 
-def test_repeated_place_widens_and_empty_filter_matches_nothing(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_place_widens_and_empty_filter_matches_nothing(runner: CliRunner, app: Typer) -> None:
     """`--place Lizu --place Yucun` lists both places' facts; an empty --source names no seed."""
     both = json.loads(runner.invoke(app, ["list", "--place", "Lizu", "--place", "Yucun", "--json"]).stdout)
     assert {p for f in both for p in f["places"]} >= {"Lizu", "Yucun"}
     assert runner.invoke(app, ["list", "--source", "", "--json"]).exit_code == 1
 
 
-def test_empty_list_says_so_on_stderr(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_empty_list_says_so_on_stderr(runner: CliRunner, app: Typer) -> None:
     """A filter nothing passes: no empty table on stdout, a message on stderr, exit 1."""
     result = runner.invoke(app, ["list", "--place", "Atlantis"])
     assert (result.exit_code, result.stdout) == (1, "")
@@ -39,7 +41,7 @@ def test_empty_list_says_so_on_stderr(runner, app) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e400"])
-def test_non_finite_value_is_a_schema_error(runner, app, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_finite_value_is_a_schema_error(runner: CliRunner, app: Typer, tmp_path: Path, value: str) -> None:
     """value = inf / nan is refused with the fact's id, never a traceback or invalid JSON."""
     path = write_base(tmp_path, TINY_BASE.replace("value = 1500000", f"value = {value}"), {"a.txt": TINY_SEED})
     result = runner.invoke(app, ["list", "--json", "--facts", str(path)])
@@ -71,13 +73,13 @@ def test_front_matter_is_not_checked() -> None:
 
 
 @pytest.mark.parametrize("statement", ["Yucun in 2024", "Lizu in 1999", "# Lizu in 2024"])
-def test_a_place_and_a_year_are_not_a_claim_about_anything(runner, app, statement: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_place_and_a_year_are_not_a_claim_about_anything(runner: CliRunner, app: Typer, statement: str) -> None:
     """A heading like "Lizu in 2024" is never contradicted (nor supported) by an event's year."""
     out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
     assert out["verdict"] == "unverified"
 
 
-def test_long_statement_is_checked_quickly_and_cut(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_long_statement_is_checked_quickly_and_cut(runner: CliRunner, app: Typer) -> None:
     """A pasted 60 KB "statement" is cut to a sentence's length and still gets a verdict."""
     text = "Lizu has 5 cafes and 7 farms. " * 2000
     result = runner.invoke(app, ["check", text, "--json"])
@@ -85,13 +87,13 @@ def test_long_statement_is_checked_quickly_and_cut(runner, app) -> None:  # type
     assert len(json.loads(result.stdout)["statement"]) <= 2000
 
 
-def test_chart_does_not_override_data_formats(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_chart_does_not_override_data_formats(runner: CliRunner, app: Typer) -> None:
     """`--chart --json` prints JSON: data formats stay data."""
     out = runner.invoke(app, ["lookup", "lizu", "income", "--chart", "--json"]).stdout
     assert json.loads(out)[0]["id"]
 
 
-def test_cite_footnote_never_breaks_csv(runner, app) -> None:  # type: ignore[no-untyped-def]
+def test_cite_footnote_never_breaks_csv(runner: CliRunner, app: Typer) -> None:
     """`--cite --format csv` stays a well-formed CSV (the footnote is for tables and Markdown)."""
     import csv
     import io

@@ -30,6 +30,7 @@ from zjfacts.index import Index
 from zjfacts.numbers import Quantity, find_quantities, fold_digits
 from zjfacts.records import Fact, FigureVerdict, Match, Status, Verdict
 from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits
+from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 
@@ -433,31 +434,3 @@ def _says(fact: Fact, figure: Figure | None = None) -> str:
     if top is not None and fact.value is not None and top > fact.value:
         return f"{format_number(float(fact.value))} to {value_text(float(top), fact.unit, None)}"
     return value_text(fact.value, fact.unit, fact.bound)
-
-
-def read_draft(path: str) -> tuple[str, str]:
-    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
-    file is missing, a folder, binary or not UTF-8."""
-    import sys
-    from pathlib import Path
-
-    from zjfacts.errors import InputError, read_bytes
-
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        name = path
-        data = read_bytes(
-            Path(path),
-            lambda msg: InputError(f"{path}: {msg}"),
-            missing="no such file",
-            directory="is a directory, not a draft",
-        )
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not a text draft")
-    try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text") from None

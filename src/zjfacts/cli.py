@@ -7,22 +7,32 @@ run, and evaluating them from strings cost more than the whole command line's pa
 """
 
 import contextlib
-import errno
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeAlias
+from typing import Annotated, Any, Optional
 
 import typer
 
 from zjfacts import __version__
 from zjfacts.errors import ZjfactsError
 from zjfacts.formatting import Format
-
-if TYPE_CHECKING:
-    from zjfacts.index import Index
+from zjfacts.options import (
+    ChartOpt,
+    CheckFormat,
+    CiteFormat,
+    ExportFormat,
+    FactsOpt,
+    FormatOpt,
+    JsonOpt,
+    ListFormat,
+    NoCacheOpt,
+    PlaceOpt,
+    SourceOpt,
+    TopicOpt,
+    complete_ids,
+)
 
 _SETTINGS: dict[str, Any] = {
     "name": "zjfacts",
@@ -34,65 +44,6 @@ _SETTINGS: dict[str, Any] = {
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(**_SETTINGS)
-
-FactsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer reads the annotation at run time
-    typer.Option(
-        "--facts", envvar="ZJFACTS_FACTS", help="Fact base to read (default: the bundled one).", show_default=False
-    ),
-]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Build the index in memory; leave the cache alone.")]
-# Each command's choices of the one Format enum (Typer lists a subset's values in --help; to a
-# type checker each is simply Format, and _fmt() turns a choice into its Format).
-if TYPE_CHECKING:
-    ListFormat: TypeAlias = Format
-    CheckFormat: TypeAlias = Format
-    ExportFormat: TypeAlias = Format
-    CiteFormat: TypeAlias = Format
-else:
-    ListFormat = Format.subset(
-        "ListFormat", Format.table, Format.json, Format.jsonl, Format.csv, Format.tsv, Format.markdown
-    )
-    CheckFormat = Format.subset("CheckFormat", Format.table, Format.json, Format.lines)
-    ExportFormat = Format.subset("ExportFormat", Format.auto, Format.sqlite, Format.jsonl, Format.csv, Format.json)
-    CiteFormat = Format.subset("CiteFormat", Format.markdown, Format.csl_json)
-FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
-ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw the figures as bars, one scale per unit.")]
-
-
-def _completions(names: Callable[["Index"], list[str]], incomplete: str) -> list[str]:
-    """Names from the base for shell completion; nothing when the base cannot be read."""
-    from zjfacts.lookup import open_base
-
-    try:
-        found = names(open_base().index)
-    except ZjfactsError:
-        return []
-    return [n for n in found if n.startswith(incomplete)]
-
-
-def _complete_sources(incomplete: str) -> list[str]:
-    """Seed file names for --source."""
-    return _completions(lambda index: index.source_names(), incomplete)
-
-
-def _complete_ids(incomplete: str) -> list[str]:
-    """Fact ids for `show` and `cite`."""
-    return _completions(lambda index: index.ids(), incomplete)
-
-
-SourceOpt = Annotated[
-    list[str],
-    typer.Option(
-        "--source",
-        "-s",
-        help="Only facts of this seed (file name or prefix, e.g. 000).",
-        autocompletion=_complete_sources,
-    ),
-]
-PlaceOpt = Annotated[list[str], typer.Option("--place", "-p", help="Only facts about this place.")]
-TopicOpt = Annotated[list[str], typer.Option("--topic", "-t", help="Only facts on this topic.")]
 
 
 @contextlib.contextmanager
@@ -222,7 +173,7 @@ def show(
             metavar="ID",
             help="A fact id, as lookup and list print it.",
             show_default=False,
-            autocompletion=_complete_ids,
+            autocompletion=complete_ids,
         ),
     ],
     fmt: FormatOpt = ListFormat.table,
@@ -290,7 +241,7 @@ def sources(
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """The seed documents: title, publisher, date, and how many facts cite each.
+    """The seed documents: label (the title, or an editorial description), publisher, date, facts.
 
     Example:
 
@@ -307,7 +258,7 @@ def sources(
 @app.command()
 def validate(
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Also list every number of the seeds no quote cites.")
+        bool, typer.Option("--coverage", help="Also list every number and sentence of the seeds no quote cites.")
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail while draft facts (from `zjfacts add`) remain to review.")
@@ -377,7 +328,7 @@ def check(
       cat draft.md | zjfacts check --file - --strict
     """
     from zjfacts import render
-    from zjfacts.lookup import check_rows, check_summary, open_base
+    from zjfacts.lookup import check_failed, check_rows, check_summary, open_base
 
     fmt = _fmt(fmt, as_json)
     with _reported():
@@ -386,8 +337,7 @@ def check(
         render.print_verdicts(rows, fmt, name=name)
     if name is not None:
         _err(check_summary(name, rows))
-    failing = {"contradicted", "unverified"} if strict else {"contradicted"}
-    raise typer.Exit(1 if any(r.verdict in failing for r in rows) else 0)
+    raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)
 
 
 @app.command()
@@ -485,7 +435,7 @@ def add(
 def cite(
     fact_ids: Annotated[
         list[str],
-        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=_complete_ids),
+        typer.Argument(metavar="ID...", help="Fact ids to cite.", show_default=False, autocompletion=complete_ids),
     ],
     fmt: Annotated[
         CiteFormat, typer.Option("--format", "-f", help="markdown footnotes or CSL-JSON.", case_sensitive=False)
@@ -495,8 +445,9 @@ def cite(
 ) -> None:
     """Citations ready to paste: Markdown footnotes, or CSL-JSON for Zotero and pandoc.
 
-    Each footnote holds the claim, the quote, the source's title, publisher and date, and
-    seed-file:line; its label is the fact id.
+    Each footnote holds the claim, the quote, the source's author, label (its title, or an
+    editorial description in brackets), publisher and date, and seed-file:line; its label is
+    the fact id. CSL-JSON holds one reference per source document, each fact's line in `note`.
 
     Examples:
 
@@ -518,11 +469,7 @@ def cite(
                 sys.stdout.write(clean(markdown_footnote(row)) + "\n")
 
 
-def _interrupted(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(130)
-
-
-def _app_for(argv: list[str]) -> typer.Typer:
+def app_for(argv: list[str]) -> typer.Typer:
     """The app to run. Typer builds every command's parameters on each call; when the first
     word names a command, a group holding just that command parses and behaves the same and
     starts ~8 ms sooner. Help, completion and anything else get the whole app."""
@@ -537,45 +484,3 @@ def _app_for(argv: list[str]) -> typer.Typer:
             single.registered_commands = [info]
             return single
     return app
-
-
-# What writing to a full disk, past a size limit or to a failing device raises.
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT})
-
-
-def _cannot_write(e: OSError) -> int:
-    """The output could not be written: say so in one line; the command failed (exit 2)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(f"error: cannot write the output: {e.strerror or e}\n")
-    return 2
-
-
-def _guarded(action: Callable[[], object]) -> tuple[int | str | None, bool]:
-    """Run `action`; return its exit code, and whether stdout can take no more (a closed
-    pipe, a full disk)."""
-    try:
-        action()
-    except SystemExit as e:
-        return e.code, False
-    except BrokenPipeError:
-        return 141, True
-    except OSError as e:
-        if e.errno not in _OUTPUT_ERRORS:
-            raise
-        return _cannot_write(e), True
-    return 0, False
-
-
-def main() -> None:
-    """Run the app: Ctrl-C exits 130, a closed pipe exits quietly, a full disk says so."""
-    signal.signal(signal.SIGINT, _interrupted)
-    code, lost = _guarded(lambda: _app_for(sys.argv[1:])(prog_name="zjfacts"))
-    if not lost:
-        flushed, lost = _guarded(sys.stdout.flush)
-        code = flushed if lost else code
-    if lost:
-        # Point stdout at /dev/null so that nothing, the interpreter's last flush included,
-        # tries to write the rest again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)

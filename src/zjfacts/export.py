@@ -54,7 +54,8 @@ CREATE TABLE [sources] (
     [author] TEXT,
     [date] TEXT,
     [url] TEXT,
-    [label] TEXT
+    [label] TEXT,
+    [note] TEXT
 );
 CREATE TABLE [facts] (
     [id] TEXT PRIMARY KEY,
@@ -239,8 +240,8 @@ def _write_database(tmp: Path, rows: list[FactRow], sources: list[Source]) -> No
         conn.executescript(_SCHEMA)
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO [sources] VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((*(getattr(s, key) for key in SOURCE_FIELDS), s.label) for s in sources),
+            "INSERT INTO [sources] VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((*(getattr(s, key) for key in SOURCE_FIELDS), s.label_text, s.note) for s in sources),
         )
         conn.executemany(f"INSERT INTO [facts] VALUES ({', '.join('?' * len(FIELDS))})", map(_fact_record, rows))
         conn.execute("COMMIT")

@@ -41,7 +41,7 @@ _LISTS = ("places", "topics", "aliases", "former_ids")
 _NUMBERS = ("value", "value_max")
 _FLAGS = ("doubtful", "draft")
 KNOWN_KEYS = frozenset((*_STRINGS, *_LISTS, *_NUMBERS, *_FLAGS))
-SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "label", "body", "skip"))
+SOURCE_KEYS = frozenset(("title", "publisher", "author", "date", "url", "label", "note", "body", "skip"))
 TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
 ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 

@@ -5,9 +5,9 @@ writer and the one CSV/TSV flattening. The core (check, export, cite) and the Ri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum, StrEnum
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from zjfacts.records import FACT_FIELDS, FactRow
 
@@ -19,6 +19,8 @@ __all__ = [
     "csv_cells",
     "format_number",
     "marks",
+    "proper_name",
+    "row_value",
     "value_text",
     "write_csv",
     "write_json",
@@ -44,7 +46,8 @@ class Format(StrEnum):
     def subset(cls, name: str, *members: Format) -> type[Enum]:
         """An Enum of some of these formats, for one command's --format: Typer lists its values
         as that command's choices. `Format(choice.value)` turns a choice back into a Format."""
-        return StrEnum(name, [(m.name, m.value) for m in members])  # type: ignore[return-value]
+        make = cast(Callable[..., type[Enum]], StrEnum)  # the functional API, name not a literal
+        return make(name, [(m.name, m.value) for m in members])
 
 
 # C0 and C1 control characters other than tab and newline: shown, never sent raw.
@@ -78,20 +81,24 @@ def format_number(value: float) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def value_text(value: float | None, unit: str | None, bound: str | None) -> str:
-    """A figure as a reader says it: "more than 30,000 trees", "43.5%", "2020"."""
+def value_text(value: float | None, unit: str | None, bound: str | None, value_max: float | None = None) -> str:
+    """A figure as a reader says it: "more than 30,000 trees", "43.5%", "2020", and a range as
+    "2–3 days" or "1980–1989"."""
     if value is None:
         return ""
     if unit == "year":
-        number = str(int(value)) if value == int(value) else str(value)
+        number = _year(value) + (f"–{_year(value_max)}" if value_max is not None else "")
         return f"{bound} {number}" if bound and bound != "plus" else number
     if unit == "fraction":
         number = _FRACTIONS.get(round(value, 4), format_number(value))
+        if value_max is not None:
+            number += "–" + _FRACTIONS.get(round(value_max, 4), format_number(value_max))
         unit_text = ""
-    elif unit == "percent":
-        number, unit_text = format_number(value) + "%", ""
     else:
-        number, unit_text = format_number(value), unit or ""
+        number = _range(value, value_max) if value_max is not None else format_number(value)
+        unit_text = unit or ""
+        if unit == "percent":
+            number, unit_text = number + "%", ""
     if bound == "plus":
         number += "+"
     elif bound:
@@ -99,14 +106,35 @@ def value_text(value: float | None, unit: str | None, bound: str | None) -> str:
     return f"{number} {unit_text}".strip()
 
 
+def _range(low: float, high: float) -> str:
+    """ "1.5–1.8 million", "2–3", "900,000–1.2 million": the scale word once when both share it."""
+    a, b = format_number(low), format_number(high)
+    word = a.rpartition(" ")[2]
+    if " " in a and b.endswith(" " + word):
+        return f"{a.rpartition(' ')[0]}–{b}"
+    return f"{a}–{b}"
+
+
+def _year(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def row_value(row: FactRow) -> str:
     """The value of a row's fact as a reader says it."""
-    return value_text(row.fact.value, row.fact.unit, row.fact.bound)
+    return value_text(row.fact.value, row.fact.unit, row.fact.bound, row.fact.value_max)
 
 
 def citation(row: FactRow) -> str:
     """`seed-file:line`, as every format cites a fact."""
     return f"{row.source.file}:{row.line}" if row.line else row.source.file
+
+
+def proper_name(name: str) -> str:
+    """A name a document prints in capitals, in proper case ("LIU TING" -> "Liu Ting"); any
+    other spelling is the name's own ("McKinsey", "de Vries") and stays as it is."""
+    if not name.isupper():
+        return name
+    return " ".join(word.capitalize() for word in name.split())
 
 
 def marks(row: FactRow) -> list[str]:

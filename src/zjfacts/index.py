@@ -49,7 +49,7 @@ __all__ = [
     "subject_terms",
 ]
 
-FORMAT = 12  # bump when the file layout or the analyser changes
+FORMAT = 13  # bump when the file layout or the analyser changes
 MAGIC = b"ZJFX"
 _PREFIX = struct.Struct("<4sIQQ")  # magic, format, header offset, header length
 
@@ -500,6 +500,7 @@ def _source_state(source: Source | None, name: str) -> dict[str, Any]:
         "date": s.date,
         "url": s.url,
         "label": s.label,
+        "note": s.note,
     }
 
 

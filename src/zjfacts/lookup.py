@@ -14,7 +14,7 @@ from zjfacts.index import Index, Results
 from zjfacts.records import Fact, FactRow, FigureRow, Match, Source, SourceRow, VerdictRow
 from zjfacts.seeds import SeedLibrary
 
-__all__ = ["Base", "check_rows", "check_summary", "open_base"]
+__all__ = ["Base", "check_failed", "check_rows", "check_summary", "open_base"]
 
 MAX_QUERY_CHARS = 2000  # longer text is a document, not a query; the rest is ignored
 
@@ -126,7 +126,8 @@ def check_rows(
     """`check`: the verdicts on a statement or on every sentence of a draft, as rows, and the
     draft's name (None for a statement). InputError for both, neither (before the base is
     opened), or an unreadable draft."""
-    from zjfacts.check import check_draft, check_statement, read_draft
+    from zjfacts.check import check_draft, check_statement
+    from zjfacts.sentences import read_draft
 
     text = " ".join(statement or []).strip()
     if file is not None and text:
@@ -188,3 +189,11 @@ def check_summary(name: str, rows: Sequence[VerdictRow]) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def check_failed(rows: Sequence[VerdictRow], *, strict: bool = False) -> bool:
+    """Whether `check` answers "no" (exit 1): a figure contradicted, or with `strict` unverified."""
+    from zjfacts.records import Status
+
+    failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
+    return any(row.verdict in failing for row in rows)

@@ -35,7 +35,7 @@ FACT_FIELDS = (
     "id", "claim", "subject", "value", "unit", "bound", "as_of", "places", "topics", "note", "source", "quote", "line",
     "value_max", "status", "doubtful", "draft",
 )  # fmt: skip
-# The keys of a seed as `sources` and the SQLite export list it (plus `facts` and `label`).
+# The keys of a seed as `sources` and the SQLite export list it (plus `facts`, `label`, `note`).
 SOURCE_FIELDS = ("file", "title", "publisher", "author", "date", "url")
 # What a figure is: stated as reached, a target set, or a forecast.
 STATUSES = ("reported", "target", "forecast")
@@ -43,8 +43,9 @@ STATUSES = ("reported", "target", "forecast")
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A seed document and what it states about itself; `label` is an editor's short
-    description for a document that states no title (the title stays as the document has it)."""
+    """A seed document and what it states about itself. `label` is an editor's short
+    description for a document that states no title (the title stays as the document has it,
+    null); `note` an editor's remark on what the document states (a repost's date, say)."""
 
     file: str
     title: str | None = None
@@ -53,8 +54,17 @@ class Source:
     date: str | None = None
     url: str | None = None
     label: str | None = None
+    note: str | None = None
     body: tuple[int, int] | None = None  # raw lines of the article body (validate --coverage)
     skip: tuple[int, ...] = ()  # lines inside the body that are not article text
+
+    @property
+    def label_text(self) -> str:
+        """How every output names the source, so that no two read alike: its title, else the
+        editor's label in brackets (a description, not the document's words), else its file."""
+        if self.title:
+            return self.title
+        return f"[{self.label}]" if self.label else self.file
 
     def to_json(self) -> dict[str, Any]:
         """The `source` object of the fact's JSON shape."""
@@ -63,7 +73,7 @@ class Source:
             "title": self.title,
             "publisher": self.publisher,
             "date": self.date,
-            "label": self.label,
+            "label": self.label_text,
         }
 
 
@@ -165,7 +175,8 @@ class SourceRow:
             "date": s.date,
             "url": s.url,
             "facts": self.facts,
-            "label": s.label,
+            "label": s.label_text,
+            "note": s.note,
         }
 
 

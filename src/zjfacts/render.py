@@ -130,9 +130,10 @@ def _table(rows: Sequence[FactRow], highlight: Callable[[str], bool] | None, out
 
 
 def print_sources(rows: Sequence[SourceRow], fmt: Format, out: IO[str] | None = None) -> None:
-    """The seeds with what they state about themselves and how many facts cite them."""
+    """The seeds with what they state about themselves and how many facts cite them. Each is
+    named by its label: its title, or an editor's description in brackets where it states none."""
     out = out or sys.stdout
-    columns = ("file", "title", "publisher", "author", "date", "url", "facts")
+    columns = ("file", "title", "publisher", "author", "date", "url", "facts", "label", "note")
     if fmt is Format.json:
         write_json([row.to_json() for row in rows], out)
     elif fmt is Format.jsonl:
@@ -146,10 +147,10 @@ def print_sources(rows: Sequence[SourceRow], fmt: Format, out: IO[str] | None = 
             data = row.to_json()
             writer.writerow([clean(str(data[c]) if data[c] is not None else "") for c in columns])
     elif fmt is Format.markdown:
-        out.write("| file | title | publisher | date | facts |\n|---|---|---|---|---:|\n")
+        out.write("| file | label | publisher | date | facts |\n|---|---|---|---|---:|\n")
         for row in rows:
             s = row.source
-            cells = [s.file, s.title or "", s.publisher or "", s.date or ""]
+            cells = [s.file, s.label_text, s.publisher or "", s.date or ""]
             out.write("| " + " | ".join(_md(c) for c in cells) + f" | {row.facts} |\n")
     else:
         from rich import box
@@ -158,14 +159,16 @@ def print_sources(rows: Sequence[SourceRow], fmt: Format, out: IO[str] | None = 
 
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("Seed", no_wrap=True, style="cyan")
-        table.add_column("Title / publisher", ratio=1, overflow="fold")
+        table.add_column("Label / publisher", ratio=1, overflow="fold")
         table.add_column("Date", no_wrap=True)
         table.add_column("Facts", justify="right")
         for row in rows:
             s = row.source
-            title = Text(clean(s.title or "(no title stated)"))
+            title = Text(clean(s.label_text if s.title or s.label else "(no title stated)"))
             if s.publisher:
                 title.append("\n" + clean(s.publisher), style="dim")
+            if s.note:
+                title.append("\nnote: " + clean(s.note), style="yellow")
             table.add_row(Text(s.file), title, Text(clean(s.date or "")), Text(str(row.facts)))
         console(file=out).print(table)
 
@@ -196,9 +199,11 @@ def print_show(row: FactRow, context: str | None, fmt: Format, out: IO[str] | No
         ("as of", fact.as_of or ""),
         ("places", ", ".join(fact.places)),
         ("topics", ", ".join(fact.topics)),
+        ("marks", ", ".join(m for m in marks(row) if m != "note")),  # the note itself follows
         ("note", fact.note or ""),
         ("source", citation(row)),
         ("title", source.title or ""),
+        ("label", "" if source.title else source.label_text),
         ("publisher", source.publisher or ""),
         ("date", source.date or ""),
     )

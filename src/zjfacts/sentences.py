@@ -1,4 +1,5 @@
-"""A draft (Markdown or plain text) -> its sentences, each with the line and column it starts at.
+"""A draft (Markdown or plain text), read safely -> its sentences, each with the line and column
+it starts at.
 
 Code blocks, inline code, URLs and link targets are masked with spaces before splitting, so
 their numbers are never checked and every position still points into the original text.
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from zjfacts.dates import month_abbreviations
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["Sentence", "read_draft", "split_sentences"]
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>)\]]+|<[^>\s]+@[^>\s]+>")
@@ -226,3 +227,31 @@ def _sentence(joined: str, where: _Origin, start: int, end: int) -> Sentence | N
             anchors.append((size, *here))
     out.append(stripped[last:])
     return Sentence("".join(out), line, column, tuple(anchors))
+
+
+def read_draft(path: str) -> tuple[str, str]:
+    """A draft's text and the name to print for it ("-" reads stdin); InputError when the
+    file is missing, a folder, binary or not UTF-8."""
+    import sys
+    from pathlib import Path
+
+    from zjfacts.errors import InputError, read_bytes
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        name = path
+        data = read_bytes(
+            Path(path),
+            lambda msg: InputError(f"{path}: {msg}"),
+            missing="no such file",
+            directory="is a directory, not a draft",
+        )
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not a text draft")
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text") from None

@@ -13,10 +13,14 @@ from zjfacts.facts import FactBase, Problem, load_base
 from zjfacts.numbers import fact_bounds, find_quantities
 from zjfacts.records import STATUSES
 from zjfacts.seeds import SeedLibrary, SeedText
+from zjfacts.sentences import split_sentences
+from zjfacts.units import unit_problem, vocabulary
 
-__all__ = ["Coverage", "Report", "Uncited", "validate"]
+__all__ = ["Coverage", "Report", "Uncited", "Unquoted", "validate"]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a sentence has a word: not a lone "." or "[ ]"
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError)  # a broken data/units.toml
 _DRAFT = "is a draft: check it against its seed, then drop `draft = true`"
 
 
@@ -31,9 +35,23 @@ class Uncited:
 
 
 @dataclass(frozen=True, slots=True)
+class Unquoted:
+    """A sentence of a seed's body that no quote touches: a claim the base may be missing."""
+
+    source: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
+    """How much of the seeds' bodies the quotes cover: every number written in digits, and
+    every sentence (one that any quote overlaps counts as quoted)."""
+
     total: int
     uncited: tuple[Uncited, ...]
+    sentences: int = 0
+    unquoted: tuple[Unquoted, ...] = ()
 
     @property
     def cited(self) -> int:
@@ -51,23 +69,29 @@ class Report:
     skipped: int = 0  # fact tables too broken to check past their first problem
     drafts: tuple[Problem, ...] = ()  # facts `add` drafted that nobody has reviewed yet
     strict: bool = False  # drafts count as problems
+    review: tuple[Problem, ...] = ()  # drafts' own problems (a unit to fix): listed with --strict
 
     @property
     def failed(self) -> bool:
         """Whether validate answers "no" (exit 1): a problem, an uncited number when asked, or
-        with --strict a draft still to review."""
+        with --strict a draft still to review. An unquoted sentence is listed, not failed: not
+        every sentence is a claim (headings, captions, transitions), while a number always is."""
         uncited = bool(self.coverage and self.coverage.uncited)
         return bool(self.problems) or uncited or (self.strict and bool(self.drafts))
 
     def lines(self) -> list[str]:
-        """The report for stdout: one line per problem, then per uncited number."""
+        """The report for stdout: one line per problem (with --strict, per draft), then per
+        uncited number, then per unquoted sentence."""
         out = [str(problem) for problem in self.problems]
         if self.strict:
-            out.extend(str(draft) for draft in self.drafts)
+            out.extend(str(p) for p in sorted((*self.drafts, *self.review), key=lambda p: p.line or 0))
         if self.coverage is not None:
             out.extend(
                 f"{u.source}:{u.line}: number {u.number} is not in any quote: …{u.context}…"
                 for u in self.coverage.uncited
+            )
+            out.extend(
+                f"{u.source}:{u.line}: sentence is not in any quote: {_clip(u.text)}" for u in self.coverage.unquoted
             )
         return out
 
@@ -78,6 +102,9 @@ class Report:
             cov = self.coverage
             share = 100.0 * cov.cited / cov.total if cov.total else 100.0
             out.append(f"coverage: {cov.cited}/{cov.total} numbers of the seeds cited ({share:.1f}%)")
+            quoted = cov.sentences - len(cov.unquoted)
+            share = 100.0 * quoted / cov.sentences if cov.sentences else 100.0
+            out.append(f"coverage: {quoted}/{cov.sentences} sentences of the seeds quoted ({share:.1f}%)")
         noun = "problem" if len(self.problems) == 1 else "problems"
         skipped = f" ({self.skipped} more could not be read)" if self.skipped else ""
         facts_n = f"{self.facts} fact" + ("s" if self.facts != 1 else "")
@@ -98,11 +125,18 @@ def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Rep
     _check_word_tables(problems)
     seeds = SeedLibrary(base.header.seeds_dir)
     loaded = _check_sources(base, seeds, problems)
-    spans = _check_facts(base, loaded, problems)
+    review: list[Problem] = []  # what is wrong with drafts, beyond being drafts
+    spans = _check_facts(base, loaded, problems, review)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
-    drafts = tuple(Problem(str(base.path), f.base_line or None, _DRAFT, f.id) for f in base.facts if f.draft)
-    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict)
+    drafts = tuple(
+        Problem(str(base.path), f.base_line or None, _DRAFT, f.id)
+        for f in base.facts
+        if f.draft
+    )
+    return Report(
+        len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict, tuple(review)
+    )
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
@@ -117,21 +151,41 @@ def _check_word_tables(problems: list[Problem]) -> None:
         package_glossary()
     except (OSError, ValueError) as e:
         problems.append(Problem("zjfacts/data/glossary.toml", None, f"cannot be read: {e}"))
+    try:
+        vocabulary()
+    except _UNREADABLE as e:
+        problems.append(Problem("zjfacts/data/units.toml", None, f"cannot be read: {e}"))
+
+
+def _units_readable() -> bool:
+    try:
+        vocabulary()
+    except _UNREADABLE:
+        return False
+    return True
 
 
 def _check_sources(base: FactBase, seeds: SeedLibrary, problems: list[Problem]) -> dict[str, SeedText]:
     where = str(base.path)
     loaded: dict[str, SeedText] = {}
-    for name in base.sources:
+    labels: dict[str, str] = {}  # label -> the first source it names
+    for name, source in base.sources.items():
         try:
             loaded[name] = seeds.get(name)
         except FactFileError as e:
             problems.append(Problem(where, None, f"source {name!r}: {e}"))
+        if source.title and source.label:
+            msg = "has a title, which is its label: `label` is for a document that states none"
+            problems.append(Problem(where, None, f"source {name!r} {msg}"))
+        shown = source.label_text
+        if shown in labels:
+            problems.append(Problem(where, None, f"source {name!r} reads like {labels[shown]!r}: {shown!r}"))
+        labels.setdefault(shown, name)
     return loaded
 
 
 def _check_facts(
-    base: FactBase, loaded: dict[str, SeedText], problems: list[Problem]
+    base: FactBase, loaded: dict[str, SeedText], problems: list[Problem], review: list[Problem]
 ) -> dict[str, list[tuple[int, int]]]:
     where = str(base.path)
     seen: dict[str, int] = {}
@@ -139,6 +193,7 @@ def _check_facts(
     live = {fact.id for fact in base.facts}
     former: dict[str, str] = {}  # former id -> the fact that lists it
     hedges = fact_bounds()
+    units_readable = _units_readable()  # else _check_word_tables has said why
     for fact in base.facts:
         line = fact.base_line or None
 
@@ -160,6 +215,10 @@ def _check_facts(
             spans.setdefault(fact.source, []).extend((h, h + length) for h in hits)
         if (fact.value is None) != (fact.unit is None):
             problem("value and unit go together: give both or neither")
+        if units_readable and fact.unit is not None and (why := unit_problem(fact.unit)) is not None:
+            # A draft's unit is the noun after its figure ("tourists", "here"): the reviewer
+            # fixes it with the rest of the draft, so it fails only --strict, beside the draft.
+            (review if fact.draft else problems).append(Problem(where, line, why, fact.id))
         if fact.bound is not None and fact.bound not in hedges:
             problem(f"bound {fact.bound!r} is not one of {', '.join(sorted(hedges))}")
         if fact.value_max is not None:
@@ -194,8 +253,9 @@ def _value_in_quote(value: float, quote: str) -> bool:
 
 
 def _coverage(base: FactBase, loaded: dict[str, SeedText], spans: dict[str, list[tuple[int, int]]]) -> Coverage:
-    total = 0
+    total = sentences = 0
     uncited: list[Uncited] = []
+    unquoted: list[Unquoted] = []
     for name, source in base.sources.items():
         seed = loaded.get(name)
         if seed is None:
@@ -211,4 +271,17 @@ def _coverage(base: FactBase, loaded: dict[str, SeedText], spans: dict[str, list
                 if not any(a <= at < b for a, b in covered):
                     context = para.text[max(0, m.start() - 40) : m.end() + 40]
                     uncited.append(Uncited(name, para.line, m.group(), context))
-    return Coverage(total, tuple(uncited))
+            for sentence in split_sentences(para.text):
+                if not _WORD.search(sentence.text):
+                    continue
+                sentences += 1
+                # One paragraph is one folded line: the column is the offset within it.
+                start = para.start + sentence.column - 1
+                end = start + len(sentence.text)
+                if not any(a < end and start < b for a, b in covered):
+                    unquoted.append(Unquoted(name, para.line, sentence.text))
+    return Coverage(total, tuple(uncited), sentences, tuple(unquoted))
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
