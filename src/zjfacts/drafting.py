@@ -22,7 +22,7 @@ from zjfacts.sentences import split_sentences
 __all__ = ["DraftFact", "draft_facts"]
 
 MIN_WORDS = 5  # shorter "sentences" are headings, captions and page furniture
-_ENDS = (".", "!", "?", '"', "”", "’", "'", ")", "。")
+_ENDS = ('.', '!', '?', '"', "”", "’", "'", ")", "。")
 
 
 @cache
@@ -238,24 +238,19 @@ def _ranges(quantities: list[Quantity], sentence: str) -> Iterator[tuple[Quantit
                 and (q.unit in (None, nxt.unit))
             ):
                 upper, skip = nxt.value, i + 1
-                q = Quantity(
-                    q.value,
-                    nxt.unit or q.unit,
-                    q.bound,
-                    q.start,
-                    nxt.end,
-                    q.decimals,
-                    q.is_year,
-                    noun=nxt.noun,
-                    precision=q.precision,
-                )
+                q = Quantity(q.value, nxt.unit or q.unit, q.bound, q.start, nxt.end, q.decimals, q.is_year,
+                             noun=nxt.noun, precision=q.precision)
         yield q, upper
 
 
 def _sentences(paragraphs: Iterable[str]) -> Iterator[list[str]]:
     """The sentences of each paragraph, without headings, captions and page furniture."""
     for text in paragraphs:
-        kept = [s.text for s in split_sentences(text) if len(s.text.split()) >= MIN_WORDS and s.text.endswith(_ENDS)]
+        kept = [
+            s.text
+            for s in split_sentences(text)
+            if len(s.text.split()) >= MIN_WORDS and s.text.endswith(_ENDS)
+        ]
         if kept:
             yield kept
 
@@ -271,7 +266,8 @@ def _figures(sentence: str, dates: _Dates) -> list[Quantity]:
     found = [
         q
         for q in found
-        if not _spelled(sentence, q) or not ((q.value == 1 and q.unit is None) or _NAMED.match(sentence, q.end))
+        if not _spelled(sentence, q)
+        or not ((q.value == 1 and q.unit is None) or _NAMED.match(sentence, q.end))
     ]
     counts = [q for q in found if not q.is_year]
     if all(_spelled(sentence, q) for q in counts):
