@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from zjfacts.index import Index, subject_terms
 from zjfacts.numbers import Quantity
@@ -23,40 +24,54 @@ __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
 CANDIDATES = 25  # facts read per figure
 REACH = 200  # characters of the sentence around a figure's clause that its search reads
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
-_CLAUSE = re.compile(
-    r"[;:]|,\s|\s(?:while|whereas|but|compared with|bringing|cutting)\s"
-    r"|\s(?:with|and) (?=(?:the|its|their|it|a|an)\s)|\s(?:up|down)(?:\s+(?:to|by))?\s+(?=\d)",
-    re.IGNORECASE,
-)
-_POINTS_BACK = re.compile(
-    r"\b(?:it|its|they|their|them|this|these|there|the (?:city|alliance|area|village|villages|town|county|"
-    r"province|district|park|company|centre|center|scenic area|wider area|cluster|project|programme|program|"
-    r"region|team|model|platform|industry|sector|chain|scheme|plan|campaign|same period))\b",
-    re.IGNORECASE,
-)
-# A sentence that presents its figure as a plan, target or forecast, not as done.
-_PLAN = re.compile(
-    r"\b(?:plans?|planned|planning|aims?|aiming|target\w*|expect\w*|forecast\w*|projected|will|goals?|intends?|"
-    r"intended|seeks?|set to|scheduled|due to|looking ahead|envisag\w*|is to be|are to be)\b",
-    re.IGNORECASE,
-)
-# A share that is a change: "up 43.5 percent", "grew 21.7%", "a rise of 5 percent".
-_CHANGE = re.compile(
-    r"\b(?:up|down|rose|grew|gained|increased?|fell|dropped|declined?|(?:growth|rise|increase|drop) of)"
-    r"(?:\s+by)?\s+$",
-    re.IGNORECASE,
-)
 _ACRONYM = re.compile(r"[A-Z]{2,3}$")
 _LABEL = re.compile(r"[A-Z][\w '-]{0,40}:\s")
-_PRONOUN = re.compile(r"(?:it|its|they|their|them|this|these)$", re.IGNORECASE)
-_AREA = re.compile(r"the (?:city|province|county|district|region)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
-_IRREGULAR = frozenset({"people", "women", "men", "children"})
 _NOT_PLURAL = ("'s", "’s", "ss", "us")
 _CURRENCIES = frozenset({"yuan", "USD"})
 _MEASURES = frozenset(
     {"percent", "square kilometers", "square meters", "kilometers", "meters", "mu", "fraction", "years"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    clause: re.Pattern[str]
+    points_back: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    area: re.Pattern[str]
+    plan: re.Pattern[str]
+    change: re.Pattern[str]
+    irregular: frozenset[str]
+
+
+def _any(words: list[str]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _words() -> _Words:
+    """data/check.toml as patterns."""
+    from zjfacts._data import package_file
+    from zjfacts._toml import loads
+
+    data = loads(package_file("data/check.toml").read_text("utf-8"))
+    i = re.IGNORECASE
+    back = [*data["pronouns"], *data["areas"], *data["points_back"]]
+    return _Words(
+        clause=re.compile(
+            rf"[;:]|,\s|\s(?:{_any(data['clause_words'])})\s"
+            rf"|\s(?:{_any(data['clause_words_before_article'])})\s(?=(?:the|its|their|it|a|an)\s)"
+            rf"|\s(?:{_any(data['clause_words_before_figure'])})\s+(?=\d)",
+            i,
+        ),
+        points_back=re.compile(rf"\b(?:{_any(back)})\b", i),
+        pronoun=re.compile(rf"(?:{_any(data['pronouns'])})$", i),
+        area=re.compile(rf"(?:{_any(data['areas'])})\b", i),
+        plan=re.compile(rf"\b(?:{_any(data['plan_words'])})(?:s|d|ed|ned|ing|ning)?\b", i),
+        change=re.compile(rf"\b(?:{_any(data['change_words'])})\s+$", i),
+        irregular=frozenset(data["irregular_plurals"]),
+    )
 
 
 class Sources:
@@ -128,11 +143,11 @@ class Context:
     def names_for(self, sources: Sources, text: str) -> tuple[str, str]:
         """The names a sentence borrows, and the words it borrows with them: none when it
         names its own and points nowhere."""
-        back = _POINTS_BACK.search(text)
-        if back and _AREA.match(back.group()):
+        back = _words().points_back.search(text)
+        if back and _words().area.match(back.group()):
             return self.topic or self.last, ""
         if back:
-            return self.last or self.topic, self.words if _PRONOUN.match(back.group()) else ""
+            return self.last or self.topic, self.words if _words().pronoun.match(back.group()) else ""
         if not sentence_names(sources, text):
             return self.last or self.topic, ""
         return "", ""
@@ -195,7 +210,7 @@ class Scope:
         # What the figure itself names counts too: "4.86 square kilometers" names an area,
         # and "up 43.5 percent" a growth.
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
-        if _CHANGE.search(text, max(0, q.start - 24), q.start):
+        if _words().change.search(text, max(0, q.start - 24), q.start):
             said += " growth"
         local = sources.widen(set(sources.terms(f"{query} {said}")))
         held = [y for y in years if starts[i] <= y.start < end] or years
@@ -206,7 +221,7 @@ class Scope:
             own=frozenset(sources.widen(own_terms)),
             places=frozenset(t for t in local if sources.is_place(t)),
             years=tuple(int(y.value) for y in held),
-            plan=bool(_PLAN.search(text)),
+            plan=bool(_words().plan.search(text)),
         )
 
 
@@ -224,7 +239,7 @@ def _rest(text: str, starts: list[int], i: int, end: int, q: Quantity, others: l
 def _clause_starts(text: str) -> list[int]:
     """Where the clauses of a sentence start; a stretch without a word joins the next."""
     starts = [0]
-    for m in _CLAUSE.finditer(text):
+    for m in _words().clause.finditer(text):
         if any(ch.isalnum() for ch in text[starts[-1] : m.start()]):
             starts.append(m.start())
     return starts
@@ -282,7 +297,9 @@ def noun_terms(sources: Sources, q: Quantity) -> set[str]:
         words.append(low)
     if not words:
         return set()
-    plural = [w for w in words if w in _IRREGULAR or (not w.endswith(_NOT_PLURAL) and w.endswith("s") and len(w) > 3)]
+    plural = [
+        w for w in words if w in _words().irregular or (not w.endswith(_NOT_PLURAL) and w.endswith("s") and len(w) > 3)
+    ]
     # "online sales platforms" counts platforms: the first and the last plural may be it.
     heads = {plural[0], plural[-1]} if plural else {words[0]}
     return {t for w in heads for t in sources.terms(w)}
