@@ -303,3 +303,29 @@ def test_a_figure_the_sources_never_give_is_not_contradicted(runner: CliRunner, 
     got = dict(_figures(runner, app, statement))
     assert got["57"] == "supported" and got["27"] == "contradicted"
     assert got["above 100 million yuan"] != "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("statement", "figures"),
+    [
+        # A range of years is one figure, judged by the plan it dates.
+        (
+            "Looking ahead to 2026-2030, Zhejiang plans 500 key provincial-level village clusters.",
+            [("2026-2030", "supported"), ("500", "supported")],
+        ),
+        # The plan's figure with the wrong years: the years are what is wrong.
+        (
+            "Looking ahead to 2021-2025, Zhejiang plans 500 key village clusters.",
+            [("2021-2025", "contradicted"), ("500", "supported")],
+        ),
+        # The 15th Five-Year Plan is not the 14th: no false alarm from the 14th's final year.
+        ("The 15th Five-Year Plan runs from 2026 to 2030.", [("2026 to 2030", "unverified")]),
+        # Another place's figure refutes nothing when the sentence names no place of its own.
+        ("The alliance covers nine villages.", [("nine", "unverified")]),
+    ],
+)  # fmt: skip
+def test_years_ranges_and_places(
+    runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]
+) -> None:
+    """Ranges of years, the wrong years, ordinals and unnamed places."""
+    assert _figures(runner, app, statement) == figures

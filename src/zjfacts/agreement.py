@@ -36,6 +36,9 @@ def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
     rounding (for a "rounded from" note), else None."""
     q = figure.quantity
     s, f = q.value, float(fact.value or 0.0)
+    if q.unit == "year" and figure.until is not None:  # a range of years: the fact within it
+        last = int(fact.value_max) if fact.value_max is not None else int(f)
+        return int(s) <= int(f) <= last <= figure.until, None
     if q.unit == "year":
         month, day = as_of_month(fact.as_of), as_of_day(fact.as_of)
         ok = int(s) == int(f) and not (figure.month and month and figure.month != month)

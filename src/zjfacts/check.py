@@ -29,7 +29,7 @@ from zjfacts.formatting import format_number, value_text
 from zjfacts.index import Index
 from zjfacts.numbers import Quantity, find_quantities, fold_digits
 from zjfacts.records import Fact, FigureVerdict, Match, Status, Verdict
-from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits
+from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits, unnamed_place_share
 from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
 
 __all__ = ["FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
@@ -42,6 +42,9 @@ CLOSE_COVERAGE = 0.8
 # A year beside other figures is a date of its own only when its clause names nearly all
 # of the dated fact's subject: "visitors in 2023" must not meet "Xi Jinping's visit".
 CONTEXT_DATE = 0.75
+# A fact of a place the sentence does not name refutes a figure only when this share of the
+# rest of its subject is named ("the alliance's collective operating income growth").
+UNNAMED_PLACE = 0.75
 MAX_OFF = 20  # a wrong figure is within this factor of the right one (see _near)
 MAX_STATEMENT = 2000  # characters: a longer sentence is checked in pieces this long
 MAX_FIGURES = 12  # figures checked a piece
@@ -216,7 +219,7 @@ class _Judge:
 
     def scope(self, q: Quantity, years: list[Figure], own_only: bool = False) -> Scope:
         others = [o for o in self.others if o is not q]
-        return Scope.of(self.sources, self.text, q, others, [y.quantity for y in years], self.before, own_only)
+        return Scope.of(self.sources, self.text, q, others, years, self.before, own_only)
 
     def cite(self, match: Match) -> str:
         line = self.line_of(match.fact)
@@ -249,19 +252,22 @@ class _Judge:
             own = subject_share(self.sources, fact, scope.own)
             same.append(_Candidate(match, own, share, own + share + match.coverage, timed))
         in_time = [c for c in same if c.timed]
+        # The right figure of a closer fact, for another year, beats what holds at that time:
+        # "500 village clusters in 2021-2025" is the 2026-2030 plan with the wrong years.
+        off_time = [c for c in same if not c.timed and agrees(figure, c.match.fact)[0]]
+        if in_time and off_time and max(c.rank for c in off_time) > max(c.rank for c in in_time):
+            in_time = []
         if in_time:
             finding = self._decide(figure, scope, in_time)
             if own_only and finding.status is Status.contradicted and max(c.share for c in in_time) < CONTEXT_DATE:
                 # A year beside other figures, matched loosely: it may confirm, never refute.
                 return _Finding(Status.unverified, finding.text, finding.evidence, finding.cite)
             return finding
-        for c in same:  # the right figure for another year: the year is what is wrong
-            if agrees(figure, c.match.fact)[0]:
-                fact = c.match.fact
-                text = f"the source says {_says(fact, figure)}"
-                return _Finding(
-                    Status.supported, text, (c.match,), self.cite(c.match), f", for {fact.as_of}", off_years=scope.years
-                )
+        if off_time:  # the right figure for another year: the year is what is wrong
+            c = max(off_time, key=lambda c: c.rank)
+            text = f"the source says {_says(c.match.fact, figure)}"
+            after = f", for {c.match.fact.as_of}"
+            return _Finding(Status.supported, text, (c.match,), self.cite(c.match), after, off_years=scope.years)
         for match in loose:  # digits swapped or a magnitude slipped ("56 million" for 65 million)
             if is_slip(q, match.fact) and not any(agrees(figure, m.fact)[0] for m in loose):
                 text = f"the source says {_says(match.fact, figure)}"
@@ -311,6 +317,12 @@ class _Judge:
         if not _near(figure.quantity, best.fact):
             after = f", too far from {said} to be the same quantity"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
+        unnamed = unnamed_place_share(self.sources, best.fact, scope)
+        if unnamed is not None and unnamed < UNNAMED_PLACE:
+            # "The alliance covers nine villages" and Badoujie's five: another place's
+            # figure refutes nothing unless nearly all of its subject is named.
+            after = f", for {best.fact.subject}, which the sentence does not name"
+            return _Finding(Status.unverified, says, (best,), self.cite(best), after)
         return _Finding(Status.contradicted, says, tuple(ranked[:3]), self.cite(best), versus=f", not {said}")
 
     def _hint(self, figure: Figure, scope: Scope) -> str:
@@ -352,17 +364,22 @@ class _Judge:
         holds for that year, wrong when that fact gives the figure for another year; else
         it only says when, and gets no verdict."""
         value = int(year.quantity.value)
+        span = set(range(value, (year.until or value) + 1))
         near = sorted(pairs, key=lambda p: abs(p[0].quantity.start - year.quantity.start))
         for figure, finding in near:
-            if value in finding.off_years and finding.evidence:
+            if span & set(finding.off_years) and finding.evidence:
                 fact = finding.evidence[0].fact
                 text = f"the source gives {_says(fact, figure)} for {fact.as_of}"
-                return _Finding(Status.contradicted, text, finding.evidence, finding.cite, versus=f", not {value}")
+                return _Finding(
+                    Status.contradicted, text, finding.evidence, finding.cite, versus=f", not {_said(year)}"
+                )
         for _, finding in near:
             # The fact that judged a figure beside it, right or wrong, holds for this year.
             if finding.status is not Status.unverified and finding.evidence and not finding.off_years:
                 fact = finding.evidence[0].fact
-                if value in fact_years(fact) or re.search(rf"\b{value}\b", fact.quote):
+                held = fact_years(fact)
+                within = held <= span if year.until is not None else value in held
+                if (held and within) or re.search(rf"\b{value}\b", fact.quote):
                     text = f"the source dates it {fact.as_of or value}"
                     return _Finding(Status.supported, text, finding.evidence, finding.cite)
         own = self.figure(year, [], own_only=True)
@@ -422,6 +439,8 @@ def _title(term: str) -> str:
 
 def _said(figure: Figure) -> str:
     q = figure.quantity
+    if figure.until is not None:
+        return f"{int(q.value)}-{figure.until}"
     if q.unit == "year" and figure.month:  # a date as the sources' as_of writes it: 2023-09-20
         return f"{int(q.value)}-{figure.month:02d}" + (f"-{figure.day:02d}" if figure.day else "")
     return value_text(q.value, q.unit, q.bound) or format_number(q.value)

@@ -9,13 +9,15 @@ finding the figures of a long line costs time linear in its length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zjfacts.dates import month_number
 from zjfacts.numbers import Quantity, find_quantities
 
 __all__ = ["Figure", "Figures", "find_figures"]
 
+_SPAN = re.compile(r"\s*(?:-|–|—|to|through|until)\s*", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _WINDOW = 40  # characters looked at before or after a figure for a month or a day
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
@@ -32,6 +34,7 @@ class Figure:
     day: int | None = None  # "September 20, 2023" -> 20
     spelled: bool = False  # written in words ("thirty-three"), not digits
     begins: int | None = None  # where a date's month or day is written, before its year
+    until: int | None = None  # the last year of a range of years ("2026-2030")
 
     @property
     def is_year(self) -> bool:
@@ -83,6 +86,23 @@ _PERIOD = re.compile(r"\s*(?:quarters?|months?|weeks?|days?|halves|half)\b", re.
 _PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|final)\s+$", re.IGNORECASE)
 
 
+def _ranges(text: str, years: list[Figure]) -> list[Figure]:
+    """Two years joined as a span ("2026-2030", "from 2026 to 2030", "between 2026 and
+    2030") are one figure: a range of years."""
+    out: list[Figure] = []
+    for year in years:
+        if out and out[-1].until is None:
+            first = out[-1]
+            joint = text[first.quantity.end : year.quantity.start]
+            between = joint.strip().lower() == "and" and _BETWEEN.search(_before(text, first.quantity.start))
+            if (_SPAN.fullmatch(joint) or between) and first.quantity.value < year.quantity.value:
+                span = replace(first.quantity, end=year.quantity.end)
+                out[-1] = replace(first, quantity=span, until=int(year.quantity.value))
+                continue
+        out.append(year)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     """A sentence's figures: the claims to check, and every year with its month and day
@@ -105,7 +125,7 @@ def find_figures(text: str) -> Figures:
         and not (_spelled(text, q) and q.start > 0 and text[q.start].isupper())
         and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
     ]
-    years = [_date(text, q) for q in quantities if q.unit == "year"]
+    years = _ranges(text, [_date(text, q) for q in quantities if q.unit == "year"])
     others = [Figure(q, spelled=_spelled(text, q)) for q in quantities if q.unit != "year"]
     if any(not f.spelled for f in others) or (others and not years):
         return Figures(others, years, False)

@@ -15,15 +15,17 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from zjfacts.figures import Figure
 from zjfacts.index import Index, subject_terms
 from zjfacts.numbers import Quantity
 from zjfacts.records import Fact, Match
 
-__all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names"]
+__all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names", "subject_share", "unnamed_place_share"]
 
 CANDIDATES = 25  # facts read per figure
 REACH = 200  # characters of the sentence around a figure's clause that its search reads
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _ACRONYM = re.compile(r"[A-Z]{2,3}$")
 _LABEL = re.compile(r"[A-Z][\w '-]{0,40}:\s")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
@@ -169,6 +171,7 @@ class Scope:
     query: str
     own_query: str  # the figure's clause alone (and the places and names it borrows)
     local: frozenset[str]
+    plain: frozenset[str]  # the terms of `query` as written, without synonyms
     own: frozenset[str]
     places: frozenset[str]
     years: tuple[int, ...]
@@ -180,7 +183,7 @@ class Scope:
         text: str,
         q: Quantity,
         others: list[Quantity],
-        years: list[Quantity],
+        years: list[Figure],
         before: Context,
         own_only: bool = False,
     ) -> Scope:
@@ -212,15 +215,17 @@ class Scope:
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
         if _words().change.search(text, max(0, q.start - 24), q.start):
             said += " growth"
-        local = sources.widen(set(sources.terms(f"{query} {said}")))
-        held = [y for y in years if starts[i] <= y.start < end] or years
+        plain = set(sources.terms(f"{query} {said}"))
+        local = sources.widen(plain)
+        held = [y for y in years if starts[i] <= y.quantity.start < end] or years
         return Scope(
             query=" ".join(query.split()),
             own_query=" ".join(own_query.split()),
             local=frozenset(local),
+            plain=frozenset(plain),
             own=frozenset(sources.widen(own_terms)),
             places=frozenset(t for t in local if sources.is_place(t)),
-            years=tuple(int(y.value) for y in held),
+            years=tuple(k for y in held for k in range(int(y.quantity.value), (y.until or int(y.quantity.value)) + 1)),
             plan=bool(_words().plan.search(text)),
         )
 
@@ -312,4 +317,25 @@ def subject_share(sources: Sources, fact: Fact, terms: frozenset[str] | set[str]
     named = [t for t in subject if t in terms]
     if not subject or all(sources.is_place(t) for t in named):
         return 0.0
+    # An ordinal names which one: the 15th Five-Year Plan is not the 14th.
+    ordinals = {t for t in subject if _ORDINAL.fullmatch(t)}
+    if ordinals and not ordinals & terms and any(_ORDINAL.fullmatch(t) for t in terms):
+        return 0.0
     return len(named) / len(subject)
+
+
+def unnamed_place_share(sources: Sources, fact: Fact, scope: Scope) -> float | None:
+    """When the scope names none of the fact's places, how much of the non-place part of its
+    subject it names; None when it names one of its places (or it has none)."""
+    terms = scope.local
+    subject = sources.subject(fact)
+    places = {t for p in fact.places for t in sources.terms(p) if sources.is_place(t)}
+    places |= {t for t in subject if sources.is_place(t)}
+    if not places or places & terms:
+        return None
+    # A name the fact is about, named by the terms, is as good as its place: "Alibaba".
+    names = {t for m in _NAME.finditer(fact.subject) for t in sources.terms(m.group())}
+    if any(t in scope.plain and not sources.is_place(t) for t in names):
+        return None
+    rest = [t for t in subject if not sources.is_place(t)]
+    return sum(t in terms for t in rest) / len(rest) if rest else 0.0
