@@ -329,3 +329,16 @@ def test_years_ranges_and_places(
 ) -> None:
     """Ranges of years, the wrong years, ordinals and unnamed places."""
     assert _figures(runner, app, statement) == figures
+
+
+def test_no_claim_of_the_base_is_contradicted() -> None:
+    """Every fact's own claim, checked as a statement, is never contradicted: the claims are
+    true sentences written in the many ways the base words them (decades, days without a
+    year, parentheses of places, hedges)."""
+    from zjfacts.check import check_statement
+    from zjfacts.lookup import open_base
+
+    index = open_base(None).index
+    claims = [index.fact(i).claim for i in range(index.n) if index.fact(i).value is not None]
+    wrong = [c for c in claims if check_statement(index, c).status.value == "contradicted"]
+    assert wrong == []

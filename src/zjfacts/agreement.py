@@ -37,8 +37,13 @@ def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
     q = figure.quantity
     s, f = q.value, float(fact.value or 0.0)
     if q.unit == "year" and figure.until is not None:  # a range of years: the fact within it
-        last = int(fact.value_max) if fact.value_max is not None else int(f)
-        return int(s) <= int(f) <= last <= figure.until, None
+        # one span inside the other: "the 1980s" and the source's 1980-1999, or "2026-2030"
+        # and a plan's 2027
+        first, last = int(f), int(fact.value_max) if fact.value_max is not None else int(f)
+        low, high = int(s), figure.until
+        return (low <= first and last <= high) or (first <= low and high <= last), None
+    if q.unit == "year" and fact.value_max is not None:  # the source gives years: in them
+        return int(f) <= int(s) <= int(fact.value_max), None
     if q.unit == "year":
         month, day = as_of_month(fact.as_of), as_of_day(fact.as_of)
         ok = int(s) == int(f) and not (figure.month and month and figure.month != month)

@@ -215,7 +215,7 @@ class _Judge:
 
     def __init__(self, sources: Sources, text: str, line_of: LineOf, found: Figures, before: Context) -> None:
         self.sources, self.text, self.line_of, self.before = sources, text, line_of, before
-        self.others = [f.quantity for f in found.claims[:MAX_FIGURES] if not f.is_year]
+        self.others = [f.quantity for f in found.claims[:MAX_FIGURES]]  # cut from each other's search
 
     def scope(self, q: Quantity, years: list[Figure], own_only: bool = False) -> Scope:
         others = [o for o in self.others if o is not q]
@@ -254,7 +254,8 @@ class _Judge:
         in_time = [c for c in same if c.timed]
         # The right figure of a closer fact, for another year, beats what holds at that time:
         # "500 village clusters in 2021-2025" is the 2026-2030 plan with the wrong years.
-        off_time = [c for c in same if not c.timed and agrees(figure, c.match.fact)[0]]
+        exact = q.bound_kind not in ("min", "max")  # "more than 70,000" fits many a figure
+        off_time = [c for c in same if not c.timed and exact and agrees(figure, c.match.fact)[0]]
         if in_time and off_time and max(c.rank for c in off_time) > max(c.rank for c in in_time):
             in_time = []
         if in_time:
@@ -395,7 +396,7 @@ class _Judge:
         return any(t in scope.local and self.sources.is_place(t) for t in self.sources.terms(fact.subject))
 
     def _says_more_than_places(self, scope: Scope) -> bool:
-        return sum(1 for t in scope.own if not t.isdigit() and not self.sources.is_place(t)) >= 2
+        return sum(1 for t in scope.plain if not t.isdigit() and not self.sources.is_place(t)) >= 2
 
 
 def _caveat(fact: Fact, scope: Scope) -> str:
@@ -451,5 +452,6 @@ def _says(fact: Fact, figure: Figure | None = None) -> str:
         return fact.as_of  # a date against a date: "2023-09-20, not 2023-09-02"
     top = fact.value_max
     if top is not None and fact.value is not None and top > fact.value:
-        return f"{format_number(float(fact.value))} to {value_text(float(top), fact.unit, None)}"
+        low = str(int(fact.value)) if fact.unit == "year" else format_number(float(fact.value))
+        return f"{low} to {value_text(float(top), fact.unit, None)}"
     return value_text(fact.value, fact.unit, fact.bound)

@@ -21,6 +21,9 @@ _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _WINDOW = 40  # characters looked at before or after a figure for a month or a day
 _MONTH_BEFORE = re.compile(r"\b([a-z]+)\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"\s*(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+\d{4}\b", re.IGNORECASE)
+_NO_NOUN_AFTER = re.compile(
+    r"(?:st|nd|rd|th)?\s*(?:$|[.,;:!?)]|\s+(?:and|when|in|at|to|this|last|that)\b)", re.IGNORECASE
+)
 _YEAR_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?,?\s+\d{4}\b")
 _DAY_MONTH_BEFORE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+$", re.IGNORECASE)
 
@@ -56,6 +59,9 @@ def _is_day(text: str, q: Quantity) -> bool:
     after_text = text[q.end : q.end + _WINDOW]
     if before and month_number(before.group(1)) and _YEAR_AFTER.match(after_text):
         return True
+    # "on June 13." or "June 13, when ...": a day with no year, where no noun follows.
+    if before and month_number(before.group(1)) and not before.group(2) and _NO_NOUN_AFTER.match(after_text):
+        return True
     after = _DAY_MONTH_YEAR.match(after_text)
     return bool(after and month_number(after.group(1)))
 
@@ -88,9 +94,12 @@ _PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|final)\s+$", re
 
 def _ranges(text: str, years: list[Figure]) -> list[Figure]:
     """Two years joined as a span ("2026-2030", "from 2026 to 2030", "between 2026 and
-    2030") are one figure: a range of years."""
+    2030") are one figure: a range of years; so is a decade ("the 1980s")."""
     out: list[Figure] = []
     for year in years:
+        q = year.quantity
+        if text[q.end : q.end + 1] == "s" and q.value % 10 == 0 and not text[q.end + 1 : q.end + 2].isalnum():
+            year = replace(year, quantity=replace(q, end=q.end + 1), until=int(q.value) + 9)
         if out and out[-1].until is None:
             first = out[-1]
             joint = text[first.quantity.end : year.quantity.start]

@@ -25,6 +25,8 @@ __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names", "subje
 CANDIDATES = 25  # facts read per figure
 REACH = 200  # characters of the sentence around a figure's clause that its search reads
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
+_STOP = frozenset({"in", "the", "and", "of", "a", "an", "by", "on", "at", "to"})
+_PARENTHESIS = re.compile(r"\([^()]{0,200}\)")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _ACRONYM = re.compile(r"[A-Z]{2,3}$")
 _LABEL = re.compile(r"[A-Z][\w '-]{0,40}:\s")
@@ -206,6 +208,8 @@ class Scope:
         query = f"{own_text} {rest}"
         places_here = {t for t in sources.terms(query) if sources.is_place(t)}
         own_query = own_text if own_places else f"{own_text} {_only_places(sources, rest)}"
+        if not any(not t.isdigit() and not sources.is_place(t) and t not in _STOP for t in own_terms):
+            own_query = query  # "In the 1980s and 1990s," says nothing of its own to search for
         borrowed, words = ("", "") if own_only else before.names_for(sources, text)
         if borrowed:
             borrowed = _without_places(sources, borrowed) if places_here else borrowed
@@ -242,10 +246,14 @@ def _rest(text: str, starts: list[int], i: int, end: int, q: Quantity, others: l
 
 
 def _clause_starts(text: str) -> list[int]:
-    """Where the clauses of a sentence start; a stretch without a word joins the next."""
+    """Where the clauses of a sentence start; a stretch without a word joins the next, and
+    a parenthesis is part of its clause ("the Greater Yucun (Anji, Huzhou, Zhejiang)")."""
+    inside = [False] * (len(text) + 1)
+    for m in _PARENTHESIS.finditer(text):
+        inside[m.start() : m.end()] = [True] * (m.end() - m.start())
     starts = [0]
     for m in _words().clause.finditer(text):
-        if any(ch.isalnum() for ch in text[starts[-1] : m.start()]):
+        if not inside[m.start()] and any(ch.isalnum() for ch in text[starts[-1] : m.start()]):
             starts.append(m.start())
     return starts
 
