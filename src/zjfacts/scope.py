@@ -94,9 +94,13 @@ class Sources:
         if found is None:
             if len(self._memo) >= _MEMO:
                 self._memo.clear()  # bounded memory on a draft of any size
-            found = list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
+            found = self._search(text)
             self._memo[text] = found
         return found
+
+    def _search(self, text: str) -> list[Match]:
+        """The index's candidates for a statement (ranked, within the places it names)."""
+        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
 
     def is_place(self, term: str) -> bool:
         return self.index.is_place(term)
@@ -219,6 +223,7 @@ class Scope:
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
         if _words().change.search(text, max(0, q.start - 24), q.start):
             said += " growth"
+            query, own_query = f"{query} growth", f"{own_query} growth"
         plain = set(sources.terms(f"{query} {said}"))
         local = sources.widen(plain)
         held = [y for y in years if starts[i] <= y.quantity.start < end] or years
@@ -342,8 +347,9 @@ def unnamed_place_share(sources: Sources, fact: Fact, scope: Scope) -> float | N
     if not places or places & terms:
         return None
     # A name the fact is about, named by the terms, is as good as its place: "Alibaba".
-    names = {t for m in _NAME.finditer(fact.subject) for t in sources.terms(m.group())}
+    in_places = {t for p in fact.places for t in sources.terms(p)}
+    names = {t for m in _NAME.finditer(fact.subject) for t in sources.terms(m.group())} - in_places
     if any(t in scope.plain and not sources.is_place(t) for t in names):
         return None
-    rest = [t for t in subject if not sources.is_place(t)]
+    rest = [t for t in subject if not sources.is_place(t) and t not in in_places]
     return sum(t in terms for t in rest) / len(rest) if rest else 0.0
