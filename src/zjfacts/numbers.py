@@ -146,7 +146,8 @@ def _unit_after(t: _Tables) -> re.Pattern[str]:
     return pattern
 
 
-_NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,6})")
+# The words after a figure, quoted ones too: 584,000 modern "new farmers".
+_NOUN = re.compile(r"[\s-]*((?:[\"“‘']?[A-Za-z][\w'’-]*[\"”’']?\s*){1,6})")
 
 
 @cache

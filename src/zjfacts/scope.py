@@ -307,7 +307,7 @@ def noun_terms(sources: Sources, q: Quantity) -> set[str]:
     rooms, not guests; "137 city and county departments support" counts departments."""
     words: list[str] = []
     for word in q.noun.split()[:6]:
-        low = word.lower().strip(",.;:")
+        low = word.lower().strip(",.;:\"“”‘’'")
         if low in ("and", "or"):
             continue
         if sources.is_stopword(low) or not low:
