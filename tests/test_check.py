@@ -243,6 +243,8 @@ def _figures(runner: CliRunner, app: Typer, statement: str) -> list[tuple[str, s
         ),
         # Swapped digits are a slip: contradicted, with the fact it came from.
         ("Zhejiang, a province of 56 million people, became a demonstration area.", [("56 million", "contradicted")]),
+        # A dropped zero is a slip even behind a hedge that would let it through.
+        ("Badoujie has more than 3,000 ancient ginkgo trees.", [("more than 3,000", "contradicted")]),
         # Hedges writers use for true figures are no false alarms.
         ("Zhejiang has produced well over half a million 'new farmers'.", [("well over half a million", "supported")]),
         (

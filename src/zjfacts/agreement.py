@@ -14,7 +14,7 @@ from zjfacts.figures import Figure
 from zjfacts.numbers import Quantity, bound_kind
 from zjfacts.records import Fact
 
-__all__ = ["agrees", "fact_years", "is_slip", "open_ended", "value_max"]
+__all__ = ["agrees", "fact_years", "is_slip", "magnitude_slip", "open_ended", "value_max"]
 
 
 def value_max(fact: Fact) -> float | None:
@@ -127,3 +127,13 @@ def is_slip(q: Quantity, fact: Fact) -> bool:
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and 0.1 < q.value / f < 10
+
+
+def magnitude_slip(q: Quantity, fact: Fact) -> bool:
+    """The same significant digits at another magnitude ("more than 3,000" for 30,000-plus):
+    a hedge that would let it through is no excuse for a dropped zero."""
+    f = float(fact.value or 0.0)
+    if not f or q.unit == "year" or _same(q.value, f):
+        return False
+    a, b = _digits(q.value), _digits(f)
+    return a == b and max(q.value, f) / min(q.value, f) >= 9.5 if min(q.value, f) > 0 else False

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from zjfacts.agreement import agrees, fact_years, is_slip, open_ended
+from zjfacts.agreement import agrees, fact_years, is_slip, magnitude_slip, open_ended
 from zjfacts.figures import Figure, Figures, find_figures
 from zjfacts.formatting import format_number, value_text
 from zjfacts.index import Index
@@ -293,8 +293,8 @@ class _Judge:
         held_back: _Finding | None = None
         for match in ranked:
             ok, rounded = agrees(figure, match.fact)
-            if not ok:
-                continue
+            if not ok or magnitude_slip(figure.quantity, match.fact):
+                continue  # "more than 3,000" for 30,000-plus trees is a zero dropped, not a floor
             text = f"the source says {_says(match.fact, figure)}"
             caveat = _caveat(match.fact, scope)
             if caveat:
