@@ -131,3 +131,20 @@ def test_folding_digits_keeps_positions() -> None:
     text = "Lizu: ４．６４ million yuan in ２０２４, up ٤٣٫٥%"
     assert len(fold_digits(text)) == len(text)
     assert fold_digits(text) == "Lizu: 4.64 million yuan in 2024, up 43.5%"
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_folding_digits_keeps_every_position(text: str) -> None:
+    """Any text folds one character for one, and folding twice changes nothing."""
+    folded = fold_digits(text)
+    assert len(folded) == len(text)
+    assert fold_digits(folded) == folded
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_full_width_numbers_read_as_ascii_ones(value: int) -> None:
+    """A number written in full-width digits with full-width commas is the same number."""
+    ascii_text = f"{value:,} yuan"
+    full = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() or c == "," else c for c in ascii_text)
+    assert parse_quantity(full).value == parse_quantity(ascii_text).value
