@@ -45,7 +45,6 @@ CONTEXT_DATE = 0.75
 # A fact of a place the sentence does not name refutes a figure only when this share of the
 # rest of its subject is named ("the alliance's collective operating income growth").
 UNNAMED_PLACE = 0.75
-OWN_SHARE = 0.6  # a clause with fewer of its sentence's terms is searched on its own too
 MAX_OFF = 20  # a wrong figure is within this factor of the right one (see _near)
 MAX_STATEMENT = 2000  # characters: a longer sentence is checked in pieces this long
 MAX_FIGURES = 12  # figures checked a piece
@@ -280,8 +279,7 @@ class _Judge:
         """Facts matching the scope, or the figure's own clause: each with the better of
         the two coverages (a long sentence dilutes what one clause says)."""
         found = {m.position: m for m in self.sources.candidates(scope.query)}
-        # A clause that is most of its sentence is not searched again on its own.
-        if len(scope.own) < OWN_SHARE * len(scope.local) and scope.own_query != scope.query:
+        if scope.own_query != scope.query:
             for m in self.sources.candidates(scope.own_query):
                 old = found.get(m.position)
                 if old is None or m.coverage > old.coverage:
