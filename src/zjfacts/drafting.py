@@ -48,6 +48,7 @@ _BOUND_OF_KIND = {"min": "more than", "max": "up to", "approx": "about"}
 @dataclass(frozen=True, slots=True)
 class _Words:
     stop: frozenset[str]
+    verbs: frozenset[str]
     target: re.Pattern[str]
     forecast: re.Pattern[str]
     reporting: re.Pattern[str]
@@ -69,6 +70,7 @@ def _words() -> _Words:
     months = {str(k): int(v) for k, v in data["period_months"].items()}
     return _Words(
         frozenset(data["stop_words"]),
+        frozenset(data["phrase_ends"]),
         _phrases(data["target_words"]),
         _phrases(data["forecast_words"]),
         _phrases(data["reporting_words"]),
@@ -169,25 +171,47 @@ def _bound(q: Quantity) -> str | None:
     return _BOUND_OF_KIND.get(bound_kind(word) or "")
 
 
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[,.;:()!?]")
+
+
+def _plural(word: str) -> bool:
+    from zjfacts.units import unit_problem
+
+    return unit_problem(word) is None and not word.endswith("ss")
+
+
 def _unit(q: Quantity, sentence: str) -> str:
-    """The parser's unit, else what the figure counts: the head of the noun phrase after it
-    ("137 city and county departments" -> departments), else "ratio" or "number"."""
+    """The parser's unit, else what the figure counts: the last plural of the noun phrase after
+    it ("137 city and county departments" -> departments, "30 people who..." -> people), else
+    the nearest plural before it ("partners, numbering 50"). Where nothing says, "number": a
+    unit `validate --strict` flags, so the reviewer supplies it."""
+    from zjfacts.units import vocabulary
+
+    preferred: dict[str, str] = vocabulary().preferred
     if q.unit:
-        return q.unit
-    words = [w.lower() for w in _WORD.findall(q.noun)[:6]]
-    head: list[str] = []
-    for i, w in enumerate(words):
-        if w in ("and", "or") and head and i + 1 < len(words) and words[i + 1] not in _words().stop:
+        return preferred.get(q.unit.lower(), q.unit)
+    stop = _words().stop
+    tokens = _TOKEN.findall(sentence[q.end : q.end + 80])
+    after = [t.lower().removesuffix("’s").removesuffix("'s").rstrip("’'") for t in tokens]  # "households’ income"
+    phrase: list[str] = []
+    for i, w in enumerate(after):
+        if w in ("and", "or") and phrase and i + 1 < len(after) and after[i + 1] not in stop:
             continue
-        if w in _words().stop or w.endswith("ly") or w.endswith("ed"):
-            if not head and w in ("more", "new", "additional", "other"):
-                continue  # "500 more craftsmen" counts craftsmen
+        if not phrase and w in ("more", "new", "additional", "other"):
+            continue  # "500 more craftsmen" counts craftsmen
+        if not w[0].isalpha() or w in stop or w in _words().verbs or w.endswith("ly"):
             break
-        head.append(w)
-    if head:
-        return head[-1]
-    before = sentence[max(0, q.start - 30) : q.start].lower()
-    return "ratio" if "ratio" in before else "number"
+        phrase.append(w)
+    plurals = [w for w in phrase if _plural(w)]
+    if plurals:
+        return preferred.get(plurals[-1], plurals[-1])
+    before: list[str] = [t.lower() for t in _TOKEN.findall(sentence[max(0, q.start - 60) : q.start])][-6:]
+    for w in reversed(before):
+        if w == "ratio":
+            return "ratio"
+        if w[0].isalpha() and w not in stop and _plural(w):
+            return preferred.get(w, w)
+    return "number"
 
 
 def _places(sentence: str, places: dict[str, str]) -> tuple[str, ...]:
