@@ -340,3 +340,24 @@ def test_no_claim_of_the_base_is_contradicted() -> None:
     claims = [index.fact(i).claim for i in range(index.n) if index.fact(i).value is not None]
     wrong = [c for c in claims if check_statement(index, c).status.value == "contradicted"]
     assert wrong == []
+
+
+def test_a_true_draft_gets_only_supported_figures(runner: CliRunner, app: Typer) -> None:
+    """A draft of true figures written our own way (pronouns, 'the city', a list under a
+    lead-in, a year beside amounts): every figure supported, exit 0."""
+    result = runner.invoke(app, ["check", "--file", str(DATA / "drafts" / "notes.md"), "--format", "json"])
+    assert result.exit_code == 0
+    items = json.loads(result.stdout)
+    assert len(items) == 22
+    assert {f["verdict"] for f in items} == {"supported"}, [f for f in items if f["verdict"] != "supported"]
+
+
+def test_each_altered_figure_of_a_draft_is_flagged_on_its_own(runner: CliRunner, app: Typer) -> None:
+    """The same draft with eleven figures altered (digits swapped, a count changed, the wrong
+    year, a spelled-out count): exactly those eleven are contradicted."""
+    result = runner.invoke(app, ["check", "--file", str(DATA / "drafts" / "notes-altered.md"), "--format", "json"])
+    assert result.exit_code == 1
+    flagged = [f["figure"] for f in json.loads(result.stdout) if f["verdict"] == "contradicted"]
+    assert flagged == [
+        "217", "37", "RMB 4.46m", "43", "2023", "nine", "August 2024", "34.5 percent", "five", "1.65", "46",
+    ]  # fmt: skip

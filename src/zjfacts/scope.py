@@ -47,6 +47,7 @@ class _Words:
     plan: re.Pattern[str]
     change: re.Pattern[str]
     irregular: frozenset[str]
+    openers: frozenset[str]
 
 
 def _any(words: list[str]) -> str:
@@ -75,6 +76,7 @@ def _words() -> _Words:
         plan=re.compile(rf"\b(?:{_any(data['plan_words'])})(?:s|d|ed|ned|ing|ning)?\b", i),
         change=re.compile(rf"\b(?:{_any(data['change_words'])})\s+$", i),
         irregular=frozenset(data["irregular_plurals"]),
+        openers=frozenset(data["openers"]),
     )
 
 
@@ -127,9 +129,11 @@ def sentence_names(sources: Sources, text: str) -> str:
     text = text[label.end() :] if label else text
     words = [m.group() for m in _NAME.finditer(text)]
     first = "" if label else text.lstrip("#-*> \"'“").split(" ", 1)[0]
-    # The first word is capitalised anyway: a name unless it is a function word.
+    # The first word is capitalised anyway: a name unless it is a function word or a word
+    # sentences open with ("Since 2020 it has ...").
     # An acronym of three letters or fewer (RMB, USD, CEO) names a unit or a role, not who.
-    names = [w for w in words if not (w == first and sources.is_stopword(w.lower())) and not _ACRONYM.match(w)]
+    opener = sources.is_stopword(first.lower()) or first.lower().strip(",") in _words().openers
+    names = [w for w in words if not (w == first and opener) and not _ACRONYM.match(w)]
     return " ".join(w.removesuffix("'s").removesuffix("’s") for w in names)
 
 
