@@ -120,9 +120,10 @@ def is_slip(q: Quantity, fact: Fact) -> bool:
         return False  # "5 million" for 50 million may be another figure altogether
     if a == b:
         return True  # the same digits at another magnitude
-    if abs(len(a) - len(b)) == 1:  # one digit more or less: 18,000 for 8,000
+    if abs(len(a) - len(b)) == 1:  # one digit more or less: 18,000 for 8,000, at one scale
         longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-        return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+        near = max(q.value, f) / min(q.value, f) <= 3 if min(q.value, f) > 0 else False
+        return near and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
     if len(a) != len(b) or sorted(a) != sorted(b):
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
