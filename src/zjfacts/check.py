@@ -232,6 +232,7 @@ class _Judge:
         scope = self.scope(q, years, own_only)
         same: list[_Candidate] = []
         loose: list[Match] = []
+        told_coverage = self._bare_coverage(scope)
         for match in self._candidates(scope):
             fact = match.fact
             if not unit_fits(self.sources, q, fact):
@@ -242,15 +243,18 @@ class _Judge:
             # About the same thing: the scope names the fact's subject; or, for a date, the
             # fact holds nearly every word of a scope that says more than a place (an event
             # whose subject is a full company name the writer shortened).
-            named = share >= MIN_SUBJECT and match.coverage >= MIN_COVERAGE
-            close = figure.is_year and match.coverage >= CLOSE_COVERAGE and self._says_more_than_places(scope)
+            bare = told_coverage.get(match.position, 0.0) if told_coverage is not None else match.coverage
+            covered = max(match.coverage, bare)
+            named = share >= MIN_SUBJECT and covered >= MIN_COVERAGE
+            close = figure.is_year and covered >= CLOSE_COVERAGE and self._says_more_than_places(scope)
             if not (named or close):
                 if share >= MIN_SUBJECT:
                     loose.append(match)
                 continue
             timed = figure.is_year or _time_fits(scope.years, fact)
             own = subject_share(self.sources, fact, scope.own)
-            same.append(_Candidate(match, own, share, own + share + match.coverage, timed))
+            told = subject_share(self.sources, fact, scope.sentence) if scope.sentence != scope.local else share
+            same.append(_Candidate(match, own, share, own + told + bare, timed))
         in_time = [c for c in same if c.timed]
         # The right figure of a closer fact, for another year, beats what holds at that time:
         # "500 village clusters in 2021-2025" is the 2026-2030 plan with the wrong years.
@@ -286,6 +290,14 @@ class _Judge:
                 if old is None or m.coverage > old.coverage:
                     found[m.position] = m
         return sorted(found.values(), key=lambda m: (-m.score, m.position))
+
+    def _bare_coverage(self, scope: Scope) -> dict[int, float] | None:
+        """For a sentence that borrows names from the one before, each fact's coverage of the
+        sentence's own words: what it borrows lets facts qualify but must not rank them
+        (a list of the names before would favour the facts of the sentence before)."""
+        if scope.bare_query == scope.query:
+            return None
+        return {m.position: m.coverage for m in self.sources.candidates(scope.bare_query)}
 
     def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate]) -> _Finding:
         same.sort(key=lambda c: -c.rank)

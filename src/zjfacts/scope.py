@@ -179,8 +179,10 @@ class Scope:
     named by (`local`), those of its own clause (`own`), and the years it holds for."""
 
     query: str
+    bare_query: str  # `query` without what the sentence borrows from the ones before
     own_query: str  # the figure's clause alone (and the places and names it borrows)
     local: frozenset[str]
+    sentence: frozenset[str]  # `local` without what it borrows from the sentences before
     plain: frozenset[str]  # the terms of `query` as written, without synonyms
     own: frozenset[str]
     places: frozenset[str]
@@ -218,6 +220,7 @@ class Scope:
         own_query = own_text if own_places else f"{own_text} {_only_places(sources, rest)}"
         if not any(not t.isdigit() and not sources.is_place(t) and t not in _STOP for t in own_terms):
             own_query = query  # "In the 1980s and 1990s," says nothing of its own to search for
+        sentence_query = query
         borrowed, words = ("", "") if own_only else before.names_for(sources, text)
         if borrowed:
             borrowed = _without_places(sources, borrowed) if places_here else borrowed
@@ -227,14 +230,18 @@ class Scope:
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
         if _words().change.search(text, max(0, q.start - 24), q.start):
             said += " growth"
-            query, own_query = f"{query} growth", f"{own_query} growth"
+            query, own_query, sentence_query = f"{query} growth", f"{own_query} growth", f"{sentence_query} growth"
         plain = set(sources.terms(f"{query} {said}"))
         local = sources.widen(plain)
+        # The sentence's own words rank the facts; what it borrows only lets them qualify.
+        own_sentence = local if not borrowed else sources.widen(set(sources.terms(f"{sentence_query} {said}")))
         held = [y for y in years if starts[i] <= y.quantity.start < end] or years
         return Scope(
             query=" ".join(query.split()),
+            bare_query=" ".join(sentence_query.split()) if borrowed else " ".join(query.split()),
             own_query=" ".join(own_query.split()),
             local=frozenset(local),
+            sentence=frozenset(own_sentence),
             plain=frozenset(plain),
             own=frozenset(sources.widen(own_terms)),
             places=frozenset(t for t in local if sources.is_place(t)),
