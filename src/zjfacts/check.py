@@ -263,7 +263,7 @@ class _Judge:
         if in_time and off_time and max(c.rank for c in off_time) > max(c.rank for c in in_time):
             in_time = []
         if in_time:
-            finding = self._decide(figure, scope, in_time)
+            finding = self._decide(figure, scope, in_time, loose)
             if own_only and finding.status is Status.contradicted and max(c.share for c in in_time) < CONTEXT_DATE:
                 # A year beside other figures, matched loosely: it may confirm, never refute.
                 return _Finding(Status.unverified, finding.text, finding.evidence, finding.cite)
@@ -299,7 +299,7 @@ class _Judge:
             return None
         return {m.position: m.coverage for m in self.sources.candidates(scope.bare_query)}
 
-    def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate]) -> _Finding:
+    def _decide(self, figure: Figure, scope: Scope, same: list[_Candidate], loose: list[Match]) -> _Finding:
         same.sort(key=lambda c: -c.rank)
         ranked = [c.match for c in same]
         said = _said(figure)
@@ -331,6 +331,11 @@ class _Judge:
         if not _near(figure.quantity, best.fact):
             after = f", too far from {said} to be the same quantity"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
+        other = next((m for m in loose if agrees(figure, m.fact)[0]), None) or self._elsewhere(figure, scope)
+        if other is not None:
+            # A fact matched less closely gives this very figure: the writer may mean it.
+            after = f"; another gives {_says(other.fact, figure)} for {other.fact.subject} [{self.cite(other)}]"
+            return _Finding(Status.unverified, says, (best, other), self.cite(best), after)
         unnamed = unnamed_place_share(self.sources, best.fact, scope)
         if unnamed is not None and unnamed < UNNAMED_PLACE:
             # "The alliance covers nine villages" and Badoujie's five: another place's
@@ -338,6 +343,24 @@ class _Judge:
             after = f", for {best.fact.subject}, which the sentence does not name"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
         return _Finding(Status.contradicted, says, tuple(ranked[:3]), self.cite(best), versus=f", not {said}")
+
+    def _elsewhere(self, figure: Figure, scope: Scope) -> Match | None:
+        """Before a contradiction: a fact that gives this very figure about what the scope
+        names, found when its places are left out of the search (a sentence that names a
+        place in passing, "80m north of Hangzhou", narrows the search to facts naming it)."""
+        if not scope.places:
+            return None
+        query = " ".join(w for w in scope.query.split() if not _placeish(self.sources, w))
+        for match in self.sources.candidates(query):
+            fact = match.fact
+            places = {t for p in fact.places for t in self.sources.terms(p)}
+            # Another place's own figure is no excuse: Greater Yucun's 2.82 million is not
+            # Badoujie's.
+            if not places & scope.places or not unit_fits(self.sources, figure.quantity, fact):
+                continue
+            if agrees(figure, fact)[0] and subject_share(self.sources, fact, scope.local) >= MIN_SUBJECT:
+                return match
+        return None
 
     def _hint(self, figure: Figure, scope: Scope) -> str:
         """Where the sources do give this figure, when the scope names another place:
