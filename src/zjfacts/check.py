@@ -331,7 +331,7 @@ class _Judge:
         if not _near(figure.quantity, best.fact):
             after = f", too far from {said} to be the same quantity"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
-        other = next((m for m in loose if agrees(figure, m.fact)[0]), None) or self._elsewhere(figure, scope)
+        other = next((m for m in loose if _fits(figure, m.fact)), None) or self._elsewhere(figure, scope)
         if other is not None:
             # A fact matched less closely gives this very figure: the writer may mean it.
             after = f"; another gives {_says(other.fact, figure)} for {other.fact.subject} [{self.cite(other)}]"
@@ -358,7 +358,7 @@ class _Judge:
             # Badoujie's.
             if not places & scope.places or not unit_fits(self.sources, figure.quantity, fact):
                 continue
-            if agrees(figure, fact)[0] and subject_share(self.sources, fact, scope.local) >= MIN_SUBJECT:
+            if _fits(figure, fact) and subject_share(self.sources, fact, scope.local) >= MIN_SUBJECT:
                 return match
         return None
 
@@ -443,6 +443,11 @@ def _caveat(fact: Fact, scope: Scope) -> str:
     if fact.status in ("target", "forecast") and not scope.plan:
         return f", as a {fact.status}, not as done"
     return ""
+
+
+def _fits(figure: Figure, fact: Fact) -> bool:
+    """The figure agrees with the fact, and not only through a hedge over a dropped zero."""
+    return agrees(figure, fact)[0] and not magnitude_slip(figure.quantity, fact)
 
 
 def _near(q: Quantity, fact: Fact) -> bool:
