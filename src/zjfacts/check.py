@@ -162,6 +162,7 @@ def _verdict(
         # is rarely the claim; it only counts when the sources settle it.
         pairs = [(g, f) for g, f in pairs if not g.spelled or f.status is not Status.unverified]
     pairs = [(g, judge.quoted_beside(g, f, pairs)) for g, f in pairs]
+    pairs = _one_fact_one_figure(pairs)
     for y in years:
         finding = judge.context_year(y, pairs)
         if finding is not None:
@@ -180,6 +181,23 @@ def _verdict(
             brief = "; ".join(f.brief() for f in chosen)
             return Verdict(text, status, reason, tuple(evidence), brief, figures=items)
     raise AssertionError("unreachable")
+
+
+def _one_fact_one_figure(pairs: list[tuple[Figure, _Finding]]) -> list[tuple[Figure, _Finding]]:
+    """A fact that supports one figure of a sentence is that figure's: it refutes no other
+    ("57 large-scale enterprises, including 17 with revenues over 100 million yuan")."""
+    used = {
+        f.evidence[0].position
+        for g, f in pairs
+        if f.status is Status.supported and f.evidence and _fits(g, f.evidence[0].fact) and not g.is_year
+    }
+    out = []
+    for g, f in pairs:
+        if f.status is Status.contradicted and f.evidence and f.evidence[0].position in used:
+            after = ", which is another figure of this sentence"
+            f = _Finding(Status.unverified, f.text, f.evidence[:1], f.cite, after)
+        out.append((g, f))
+    return out
 
 
 def _dated_in(finding: _Finding, years: set[int]) -> bool:
@@ -342,7 +360,8 @@ class _Judge:
             # figure refutes nothing unless nearly all of its subject is named.
             after = f", for {best.fact.subject}, which the sentence does not name"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
-        return _Finding(Status.contradicted, says, tuple(ranked[:3]), self.cite(best), versus=f", not {said}")
+        evidence = (best, *[m for m in ranked[:3] if m is not best][:2])
+        return _Finding(Status.contradicted, says, evidence, self.cite(best), versus=f", not {said}")
 
     def _elsewhere(self, figure: Figure, scope: Scope) -> Match | None:
         """Before a contradiction: a fact that gives this very figure about what the scope

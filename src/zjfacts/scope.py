@@ -228,6 +228,11 @@ class Scope:
         # What the figure itself names counts too: "4.86 square kilometers" names an area,
         # and "up 43.5 percent" a growth.
         said = re.sub(r"[\d.,%]+", " ", text[q.start : q.end])
+        # ... and so do the words of the sentence's other figures in its clause ("17 with
+        # revenues exceeding 100 million yuan" counts enterprises over 100 million yuan).
+        said += " " + " ".join(
+            re.sub(r"[\d.,%]+", " ", text[o.start : o.end]) for o in others if starts[i] <= o.start < end
+        )
         if _words().change.search(text, max(0, q.start - 24), q.start):
             said += " growth"
             query, own_query, sentence_query = f"{query} growth", f"{own_query} growth", f"{sentence_query} growth"
