@@ -361,3 +361,20 @@ def test_each_altered_figure_of_a_draft_is_flagged_on_its_own(runner: CliRunner,
     assert flagged == [
         "217", "37", "RMB 4.46m", "43", "2023", "nine", "August 2024", "34.5 percent", "five", "1.65", "46",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in (DATA.parent.parent / "seeds").glob("*.txt")))
+def test_no_sentence_of_a_seed_is_contradicted(seed: str) -> None:
+    """The sources' own text, checked as a draft (HTML, decades and ages, fragments, a
+    sentence naming a place in passing): nothing in it is contradicted."""
+    from zjfacts.check import check_draft
+    from zjfacts.lookup import open_base
+
+    text = (DATA.parent.parent / "seeds" / seed).read_text("utf-8")
+    contradicted = [
+        (f.line, f.figure, f.reason)
+        for v in check_draft(open_base(None).index, text)
+        for f in v.figures
+        if f.status.value == "contradicted"
+    ]
+    assert contradicted == []

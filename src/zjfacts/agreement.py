@@ -49,6 +49,9 @@ def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
         ok = int(s) == int(f) and not (figure.month and month and figure.month != month)
         return ok and not (figure.day and day and figure.day != day), None
     top = value_max(fact)
+    if figure.until is not None:  # a span of counts ("in her 80s"): the fact's within it
+        bottom, ceiling = f, top if top is not None else f
+        return (s <= bottom and ceiling <= figure.until) or (bottom <= s and figure.until <= ceiling), None
     if top is not None and top > f:
         return _in_range(q, f, top), None
     kind, fact_kind = q.bound_kind, bound_kind(fact.bound)

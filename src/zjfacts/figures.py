@@ -16,6 +16,7 @@ from zjfacts.numbers import Quantity, find_quantities
 
 __all__ = ["Figure", "Figures", "find_figures"]
 
+_AGE_BEFORE = re.compile(r"\b(?:in|into)\s+(?:her|his|their|its)\s+(?:early\s+|mid-?\s*|late\s+)?$", re.IGNORECASE)
 _SPAN = re.compile(r"\s*(?:-|–|—|to|through|until)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _WINDOW = 40  # characters looked at before or after a figure for a month or a day
@@ -92,6 +93,16 @@ _PERIOD = re.compile(r"\s*(?:quarters?|months?|weeks?|days?|halves|half)\b", re.
 _PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|final)\s+$", re.IGNORECASE)
 
 
+def _decade(text: str, q: Quantity) -> Figure:
+    """A count written as a decade is a span: "in her 80s" is an age from 80 to 89."""
+    if text[q.end : q.end + 1] == "s" and q.value % 10 == 0 and 10 <= q.value < 100 and not q.unit:
+        if not text[q.end + 1 : q.end + 2].isalnum():
+            age = _AGE_BEFORE.search(_before(text, q.start))
+            span = replace(q, end=q.end + 1, unit="years" if age else None)
+            return Figure(span, until=int(q.value) + 9)
+    return Figure(q, spelled=_spelled(text, q))
+
+
 def _ranges(text: str, years: list[Figure]) -> list[Figure]:
     """Two years joined as a span ("2026-2030", "from 2026 to 2030", "between 2026 and
     2030") are one figure: a range of years; so is a decade ("the 1980s")."""
@@ -135,7 +146,7 @@ def find_figures(text: str) -> Figures:
         and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
     ]
     years = _ranges(text, [_date(text, q) for q in quantities if q.unit == "year"])
-    others = [Figure(q, spelled=_spelled(text, q)) for q in quantities if q.unit != "year"]
+    others = [_decade(text, q) for q in quantities if q.unit != "year"]
     if any(not f.spelled for f in others) or (others and not years):
         return Figures(others, years, False)
     # Only years, or years beside spelled-out counts ("the five villages set up a company

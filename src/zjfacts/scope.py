@@ -161,7 +161,10 @@ class Context:
         if back:
             return self.last or self.topic, self.words if _words().pronoun.match(back.group()) else ""
         if not sentence_names(sources, text):
-            return self.last or self.topic, ""
+            # A fragment that says nothing but its figure ("500 years.") is about what the
+            # sentence before says.
+            bare = [w for w in re.findall(r"[A-Za-z]+", text) if not sources.is_stopword(w.lower())]
+            return self.last or self.topic, self.words if len(bare) < 2 else ""
         return "", ""
 
     def after(self, sources: Sources, text: str, heading: bool) -> Context:

@@ -21,6 +21,9 @@ _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>)\]]+|<[^>\s]+@[^>\s]+>")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Inline HTML: a tag's attributes ("2026/2/2" in an image path) and an entity ("&#39;") hold
+# no figure of the text.
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,2000}>|&#?\w{1,10};")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+|>\s?|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # Where a sentence ends: . ! ? (and the Chinese ones), closing quotes or brackets, then space.
@@ -111,7 +114,7 @@ def _mask(text: str) -> str:
         previous_blank = not line.strip()
         out.append(line)
     text = "\n".join(out)
-    for pattern in (_INLINE_CODE, _LINK_TARGET, _URL):
+    for pattern in (_INLINE_CODE, _LINK_TARGET, _URL, _HTML_TAG):
         text = pattern.sub(blank, text)
     return text
 
