@@ -349,7 +349,9 @@ class _Judge:
         if not _near(figure.quantity, best.fact):
             after = f", too far from {said} to be the same quantity"
             return _Finding(Status.unverified, says, (best,), self.cite(best), after)
-        other = next((m for m in loose if _fits(figure, m.fact)), None) or self._elsewhere(figure, scope)
+        other = None
+        if figure.quantity.bound_kind not in ("min", "max"):  # a floor fits many another figure
+            other = next((m for m in loose if _fits(figure, m.fact)), None) or self._elsewhere(figure, scope)
         if other is not None:
             # A fact matched less closely gives this very figure: the writer may mean it.
             after = f"; another gives {_says(other.fact, figure)} for {other.fact.subject} [{self.cite(other)}]"
