@@ -14,7 +14,21 @@ from zjfacts.figures import Figure
 from zjfacts.numbers import Quantity, bound_kind
 from zjfacts.records import Fact
 
-__all__ = ["agrees", "fact_years", "is_slip", "magnitude_slip", "open_ended", "value_max"]
+__all__ = [
+    "MAX_OFF",
+    "agrees",
+    "fact_years",
+    "fits",
+    "is_slip",
+    "magnitude_slip",
+    "near",
+    "open_ended",
+    "same_figure",
+    "time_fits",
+    "value_max",
+]
+
+MAX_OFF = 20  # a wrong figure is within this factor of the right one (see near)
 
 
 def value_max(fact: Fact) -> float | None:
@@ -141,3 +155,28 @@ def magnitude_slip(q: Quantity, fact: Fact) -> bool:
         return False
     a, b = _digits(q.value), _digits(f)
     return a == b and max(q.value, f) / min(q.value, f) >= 9.5 if min(q.value, f) > 0 else False
+
+
+def fits(figure: Figure, fact: Fact) -> bool:
+    """The figure agrees with the fact, and not only through a hedge over a dropped zero."""
+    return agrees(figure, fact)[0] and not magnitude_slip(figure.quantity, fact)
+
+
+def near(q: Quantity, fact: Fact) -> bool:
+    """Whether a figure may be a writer's wrong version of the fact's: within a factor of
+    MAX_OFF, or the same digits slipped. A figure a thousand times the source's is another
+    quantity ("revenues above 100 million yuan" beside average earnings of 36,600 yuan)."""
+    f = float(fact.value or 0.0)
+    if q.unit == "year" or is_slip(q, fact):
+        return True
+    low, high = sorted((abs(q.value), abs(f)))
+    return low > 0 and high / low <= MAX_OFF
+
+
+def same_figure(a: Quantity, b: Quantity) -> bool:
+    return a.unit == b.unit and abs(a.value - b.value) <= 1e-9 * max(1.0, abs(b.value))
+
+
+def time_fits(years: tuple[int, ...], fact: Fact) -> bool:
+    held = fact_years(fact)
+    return not (years and held and not held.intersection(years))

@@ -95,11 +95,11 @@ _PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|final)\s+$", re
 
 def _decade(text: str, q: Quantity) -> Figure:
     """A count written as a decade is a span: "in her 80s" is an age from 80 to 89."""
-    if text[q.end : q.end + 1] == "s" and q.value % 10 == 0 and 10 <= q.value < 100 and not q.unit:
-        if not text[q.end + 1 : q.end + 2].isalnum():
-            age = _AGE_BEFORE.search(_before(text, q.start))
-            span = replace(q, end=q.end + 1, unit="years" if age else None)
-            return Figure(span, until=int(q.value) + 9)
+    decade = text[q.end : q.end + 1] == "s" and not text[q.end + 1 : q.end + 2].isalnum()
+    if decade and q.value % 10 == 0 and 10 <= q.value < 100 and not q.unit:
+        age = _AGE_BEFORE.search(_before(text, q.start))
+        span = replace(q, end=q.end + 1, unit="years" if age else None)
+        return Figure(span, until=int(q.value) + 9)
     return Figure(q, spelled=_spelled(text, q))
 
 
