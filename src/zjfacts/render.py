@@ -281,11 +281,18 @@ def _verdict_card(v: VerdictRow, out: IO[str]) -> None:
     cons.print(head)
     if not v.figures:
         cons.print(Text("  " + clean(v.reason)))
-    for f in v.figures:
-        line = Text("  ")
-        line.append(f.verdict, style=_VERDICT_STYLE[f.verdict])
-        line.append(clean(f"  {f.figure}: {f.reason}"))
-        cons.print(line)
+    if v.figures:
+        from rich.table import Table
+
+        # One row a figure; a long reason wraps under itself, not under the verdict.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        for f in v.figures:
+            reason = Text(clean(f.figure), style="bold")
+            reason.append(clean(f": {f.reason}"))
+            grid.add_row(Text("  " + f.verdict, style=_VERDICT_STYLE[f.verdict]), reason)
+        cons.print(grid)
     if v.evidence:
         cons.print()
         _table(v.evidence, None, out)
