@@ -378,3 +378,14 @@ def test_no_sentence_of_a_seed_is_contradicted(seed: str) -> None:
         if f.status.value == "contradicted"
     ]
     assert contradicted == []
+
+
+def test_a_unit_abbreviation_can_end_a_sentence(runner: CliRunner, app: Typer) -> None:
+    """ "... travelled 1.76 million km. Some 505,100 people ...": two sentences, and 'its'
+    in the second finds the city of the section's heading."""
+    draft = (
+        "## Lishui\n\nMobile hospitals in the city have travelled 1.76 million km. "
+        "Some 505,100 people work in its farm chains.\n"
+    )
+    items = json.loads(runner.invoke(app, ["check", "--file", "-", "--json"], input=draft).stdout)
+    assert [(f["figure"], f["verdict"]) for f in items] == [("1.76 million km", "supported"), ("Some 505,100", "supported")]

@@ -159,13 +159,19 @@ class Context:
         if back and _words().area.match(back.group()):
             return self.topic or self.last, ""
         if back:
-            return self.last or self.topic, self.words if _words().pronoun.match(back.group()) else ""
+            return self._names(sources), self.words if _words().pronoun.match(back.group()) else ""
         if not sentence_names(sources, text):
             # A fragment that says nothing but its figure ("500 years.") is about what the
             # sentence before says.
             bare = [w for w in re.findall(r"[A-Za-z]+", text) if not sources.is_stopword(w.lower())]
-            return self.last or self.topic, self.words if len(bare) < 2 else ""
+            return self._names(sources), self.words if len(bare) < 2 else ""
         return "", ""
+
+    def _names(self, sources: Sources) -> str:
+        """The last names given, with the heading's place when they name none."""
+        if not self.last or any(sources.is_place(t) for t in sources.terms(self.last)):
+            return self.last or self.topic
+        return f"{self.last} {self.topic}".strip()
 
     def after(self, sources: Sources, text: str, heading: bool) -> Context:
         """The context of the sentence after this one."""

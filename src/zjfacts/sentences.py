@@ -28,6 +28,9 @@ _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+|>\s?|\|
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # Where a sentence ends: . ! ? (and the Chinese ones), closing quotes or brackets, then space.
 _END = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s+|$)")
+# Abbreviations a sentence may end with: a unit after its figure ("1.76 million km."), "etc.".
+_UNIT_ABBREVIATIONS = frozenset({"km", "sq", "sqm", "kg", "etc", "approx", "est"})
+_CAPITAL_NEXT = re.compile(r"\s+[\"'“‘(]?[A-Z]")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -146,6 +149,8 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:end].lower().rstrip(".")
+    if word in _UNIT_ABBREVIATIONS and _CAPITAL_NEXT.match(text, end + 1):
+        return False  # "travelled 1.76 million km. Some 505,100 people ...": the sentence ends
     return word in _ABBREVIATIONS or word in month_abbreviations() or (len(word) == 1 and word.isalpha())
 
 
