@@ -322,9 +322,7 @@ def test_a_figure_the_sources_never_give_is_not_contradicted(runner: CliRunner, 
         ("The alliance covers nine villages.", [("nine", "unverified")]),
     ],
 )  # fmt: skip
-def test_years_ranges_and_places(
-    runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]
-) -> None:
+def test_years_ranges_and_places(runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]) -> None:
     """Ranges of years, the wrong years, ordinals and unnamed places."""
     assert _figures(runner, app, statement) == figures
 
@@ -388,4 +386,7 @@ def test_a_unit_abbreviation_can_end_a_sentence(runner: CliRunner, app: Typer) -
         "Some 505,100 people work in its farm chains.\n"
     )
     items = json.loads(runner.invoke(app, ["check", "--file", "-", "--json"], input=draft).stdout)
-    assert [(f["figure"], f["verdict"]) for f in items] == [("1.76 million km", "supported"), ("Some 505,100", "supported")]
+    assert [(f["figure"], f["verdict"]) for f in items] == [
+        ("1.76 million km", "supported"),
+        ("Some 505,100", "supported"),
+    ]
