@@ -315,9 +315,12 @@ def check(
 ) -> None:
     """Check a statement, or every sentence of a draft, against the sources.
 
-    Each figure is supported, contradicted (the source says otherwise, cited) or unverified
-    (the sources hold nothing about that quantity). Exit 0 when nothing is contradicted,
-    1 when something is (with --strict, unverified too), 2 on a usage or input error.
+    Each figure (count, amount, share, range, date) gets its own verdict: supported,
+    contradicted (the source says otherwise, cited) or unverified (the sources hold nothing
+    that settles it); a sentence's verdict is the worst of its figures'. --format lines
+    prints one line a figure (FILE:LINE:COLUMN: VERDICT: FIGURE: REASON). Exit 0 when
+    nothing is contradicted, 1 when something is (with --strict, unverified too), 2 on a
+    usage or input error.
 
     Examples:
 
