@@ -390,3 +390,18 @@ def test_a_unit_abbreviation_can_end_a_sentence(runner: CliRunner, app: Typer) -
         ("1.76 million km", "supported"),
         ("Some 505,100", "supported"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("statement", "figures"),
+    [
+        ("In Q3 2025 Shaoxing's rural per capita income was 45,183 yuan.", ["2025", "45,183 yuan"]),
+        ("Covid-19 and 5G reached Lizu, where 271 young entrepreneurs settled.", ["271"]),
+        ("Lizu's collective income reached RMB4.64m in 2024.", ["RMB4.64m", "2024"]),
+    ],
+)
+def test_numbers_glued_to_letters_are_codes_not_figures(
+    runner: CliRunner, app: Typer, statement: str, figures: list[str]
+) -> None:
+    """Q3, 5G, COVID-19 name things; RMB4.64m is still an amount."""
+    assert [f for f, _ in _figures(runner, app, statement)] == figures

@@ -17,6 +17,7 @@ from zjfacts.numbers import Quantity, find_quantities
 __all__ = ["Figure", "Figures", "find_figures"]
 
 _AGE_BEFORE = re.compile(r"\b(?:in|into)\s+(?:her|his|their|its)\s+(?:early\s+|mid-?\s*|late\s+)?$", re.IGNORECASE)
+_CODE_AFTER = re.compile(r"[A-Z](?![A-Za-z])")
 _SPAN = re.compile(r"\s*(?:-|–|—|to|through|until)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _WINDOW = 40  # characters looked at before or after a figure for a month or a day
@@ -84,6 +85,15 @@ def _date(text: str, q: Quantity) -> Figure:
     return Figure(q, month, begins=offset + m.start())
 
 
+def _glued(text: str, q: Quantity) -> bool:
+    """A number glued to letters is part of a name or code, not a figure: "Q3", "G60",
+    "5G", "COVID-19"."""
+    before = text[q.start - 1 : q.start] if q.start else ""
+    return (before.isalpha() or (before == "-" and text[q.start - 2 : q.start - 1].isalpha())) or bool(
+        q.unit is None and _CODE_AFTER.match(text, q.end)
+    )
+
+
 def _spelled(text: str, q: Quantity) -> bool:
     return not any(ch.isdigit() for ch in text[q.start : q.end])
 
@@ -141,6 +151,7 @@ def find_figures(text: str) -> Figures:
         # "one of the villages" is not a figure; a spelled-out one rarely is.
         if not (q.value == 1 and not q.unit and not text[q.start : q.end].strip()[:1].isdigit())
         and not _is_day(text, q)
+        and not _glued(text, q)
         # A number word in a title-case name is part of the name: "Ten Thousand Villages".
         and not (_spelled(text, q) and q.start > 0 and text[q.start].isupper())
         and not (_spelled(text, q) and _PERIOD.match(text, q.end) and _PERIOD_BEFORE.search(_before(text, q.start)))
