@@ -405,3 +405,25 @@ def test_numbers_glued_to_letters_are_codes_not_figures(
 ) -> None:
     """Q3, 5G, COVID-19 name things; RMB4.64m is still an amount."""
     assert [f for f, _ in _figures(runner, app, statement)] == figures
+
+
+@pytest.mark.parametrize(
+    ("statement", "figures"),
+    [
+        # "Since 2020" opens a span: a figure of 2024 holds in it, no false alarm.
+        ("Since 2020, Lizu's collective income has grown to 4.64 million yuan.", [("4.64 million yuan", "supported")]),
+        # ... but the source's own "since 2023" settles it.
+        (
+            "Since 2021, Yucun has worked with 23 neighbouring villages.",
+            [("2021", "contradicted"), ("23", "supported")],
+        ),
+        # "By 2023" closes one: the source's 2024 figure is later.
+        (
+            "By 2023, Lizu's collective income had reached 4.64 million yuan.",
+            [("2023", "contradicted"), ("4.64 million yuan", "supported")],
+        ),
+    ],
+)  # fmt: skip
+def test_since_and_by_years(runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]) -> None:
+    """A year after 'since' or 'by' is one end of a span of time."""
+    assert _figures(runner, app, statement) == figures

@@ -17,6 +17,14 @@ from zjfacts.numbers import Quantity, find_quantities
 __all__ = ["Figure", "Figures", "find_figures"]
 
 _AGE_BEFORE = re.compile(r"\b(?:in|into)\s+(?:her|his|their|its)\s+(?:early\s+|mid-?\s*|late\s+)?$", re.IGNORECASE)
+# A year that opens or closes a span: "since 2020" (2020 or later), "by 2024" (2024 or before).
+_RELATION = re.compile(
+    r"\b(since|from|after|starting in|by|until|till|through|before|as of|up to)\s+(?:the\s+end\s+of\s+)?"
+    r"(?:[A-Za-z]+\.?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$",
+    re.IGNORECASE,
+)
+_SINCE = frozenset({"since", "from", "after", "starting in"})
+_OPEN = 40  # years an open span reaches
 _CODE_AFTER = re.compile(r"[A-Z](?![A-Za-z])")
 _SPAN = re.compile(r"\s*(?:-|–|—|to|through|until)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
@@ -40,6 +48,18 @@ class Figure:
     spelled: bool = False  # written in words ("thirty-three"), not digits
     begins: int | None = None  # where a date's month or day is written, before its year
     until: int | None = None  # the last year of a range of years ("2026-2030")
+    relation: str | None = None  # "since" 2020 (then or later), "by" 2024 (then or before)
+
+    @property
+    def span(self) -> range:
+        """The years a date lets a fact hold for: 2024; 2026-2030; since 2020, 2020 on; by
+        2024, up to 2024."""
+        year = int(self.quantity.value)
+        if self.relation == "since":
+            return range(year, year + _OPEN)
+        if self.relation == "by":
+            return range(year - _OPEN, year + 1)
+        return range(year, (self.until or year) + 1)
 
     @property
     def is_year(self) -> bool:
@@ -73,16 +93,18 @@ def _date(text: str, q: Quantity) -> Figure:
     "September 20, 2023", "20 September 2023"."""
     head = _before(text, q.start)
     offset = q.start - len(head)
+    word = _RELATION.search(head)
+    relation = ("since" if word.group(1).lower() in _SINCE else "by") if word else None
     m = _MONTH_BEFORE.search(head)
     month = month_number(m.group(1)) if m else None
     if not (month and m):
-        return Figure(q)
+        return Figure(q, relation=relation)
     if m.group(2):
-        return Figure(q, month, int(m.group(2)), begins=offset + m.start())
+        return Figure(q, month, int(m.group(2)), begins=offset + m.start(), relation=relation)
     d = _DAY_MONTH_BEFORE.search(head)
     if d:
-        return Figure(q, month, int(d.group(1)), begins=offset + d.start())
-    return Figure(q, month, begins=offset + m.start())
+        return Figure(q, month, int(d.group(1)), begins=offset + d.start(), relation=relation)
+    return Figure(q, month, begins=offset + m.start(), relation=relation)
 
 
 def _glued(text: str, q: Quantity) -> bool:

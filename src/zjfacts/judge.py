@@ -35,6 +35,8 @@ from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, un
 
 __all__ = ["Finding", "Judge", "LineOf"]
 
+_SINCE_YEAR = re.compile(r"\b[Ss]ince\s+(\d{4})\b")
+
 LineOf = Callable[[Fact], int | None]
 
 MIN_SUBJECT = 0.5  # share of the fact's subject the figure's scope must name
@@ -270,7 +272,7 @@ class Judge:
         holds for that year, wrong when that fact gives the figure for another year; else
         it only says when, and gets no verdict."""
         value = int(year.quantity.value)
-        span = set(range(value, (year.until or value) + 1))
+        span = set(year.span)
         near = sorted(pairs, key=lambda p: abs(p[0].quantity.start - year.quantity.start))
         for figure, finding in near:
             if span & set(finding.off_years) and finding.evidence:
@@ -282,6 +284,11 @@ class Judge:
             if finding.status is not Status.unverified and finding.evidence and not finding.off_years:
                 fact = finding.evidence[0].fact
                 held = fact_years(fact)
+                since = _SINCE_YEAR.search(fact.quote)
+                if year.relation == "since" and since and int(since.group(1)) != value:
+                    # "Since 2021, Yucun has worked with 23 villages": the source says since 2023.
+                    text = f"the source says since {since.group(1)}"
+                    return Finding(Status.contradicted, text, finding.evidence, finding.cite, versus=f", not {value}")
                 within = held <= span if year.until is not None else value in held
                 if (held and within) or re.search(rf"\b{value}\b", fact.quote):
                     text = f"the source dates it {fact.as_of or value}"

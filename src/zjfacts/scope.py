@@ -259,7 +259,7 @@ class Scope:
             plain=frozenset(plain),
             own=frozenset(sources.widen(own_terms)),
             places=frozenset(t for t in local if sources.is_place(t)),
-            years=tuple(k for y in held for k in range(int(y.quantity.value), (y.until or int(y.quantity.value)) + 1)),
+            years=tuple(k for y in held for k in y.span),
             plan=bool(_words().plan.search(text)),
         )
 
