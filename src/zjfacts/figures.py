@@ -25,6 +25,11 @@ _RELATION = re.compile(
 )
 _SINCE = frozenset({"since", "from", "after", "starting in"})
 _OPEN = 40  # years an open span reaches
+_PERIOD_OF = re.compile(
+    r"\b(?:first|second|third|fourth|last|final)\s+(?:(?:two|three)\s+quarters|quarter|half|(?:\w+\s+)?months?)"
+    r"\s+of\s+$",
+    re.IGNORECASE,
+)
 _CODE_AFTER = re.compile(r"[A-Z](?![A-Za-z])")
 _SPAN = re.compile(r"\s*(?:-|–|—|to|through|until)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
@@ -98,7 +103,8 @@ def _date(text: str, q: Quantity) -> Figure:
     m = _MONTH_BEFORE.search(head)
     month = month_number(m.group(1)) if m else None
     if not (month and m):
-        return Figure(q, relation=relation)
+        period = _PERIOD_OF.search(head)  # "the first three quarters of 2025" is one date
+        return Figure(q, relation=relation, begins=offset + period.start() if period else None)
     if m.group(2):
         return Figure(q, month, int(m.group(2)), begins=offset + m.start(), relation=relation)
     d = _DAY_MONTH_BEFORE.search(head)
