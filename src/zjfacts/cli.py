@@ -336,8 +336,7 @@ def check(
     fmt = _fmt(fmt, as_json)
     with _reported():
         rows, name = check_rows(lambda: open_base(facts, no_cache=no_cache), statement, file)
-    if rows or fmt is Format.json:
-        render.print_verdicts(rows, fmt, name=name)
+    render.print_verdicts(rows, fmt, name=name)  # rows are made as they are printed
     if name is not None:
         _err(check_summary(name, rows))
     raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)

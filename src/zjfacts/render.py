@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from zjfacts.formatting import Format, citation, clean, marks, row_value, write_csv, write_json, write_jsonl
 from zjfacts.records import FactRow, SourceRow, VerdictRow
@@ -243,7 +243,7 @@ _VERDICT_STYLE = {"supported": "bold green", "contradicted": "bold red", "unveri
 
 
 def print_verdicts(
-    verdicts: Sequence[VerdictRow],
+    verdicts: Iterable[VerdictRow],
     fmt: Format,
     *,
     name: str | None = None,
@@ -251,13 +251,14 @@ def print_verdicts(
 ) -> None:
     """Check results. `name` is the draft's name, or None for a single statement. JSON: the
     statement's object (with its figures), or for a draft the array of its figure items;
-    lines: one line a figure."""
+    lines: one line a figure. Lines and a draft's JSON are written as the rows come, so a
+    draft of any size is printed in bounded memory; the table needs them all."""
     out = out or sys.stdout
-    if fmt is Format.json:
-        if name is not None:
-            write_json([f.to_json() for v in verdicts for f in v.figures], out)
-        else:
-            write_json(verdicts[0].to_json(), out)
+    if fmt is Format.json and name is not None:
+        _json_items((f.to_json() for v in verdicts for f in v.figures), out)
+    elif fmt is Format.json:
+        for v in verdicts:
+            write_json(v.to_json(), out)
     elif fmt is Format.lines:
         for v in verdicts:
             if not v.figures:
@@ -267,9 +268,26 @@ def print_verdicts(
                 where = f"{name}:{f.line}:{f.column}: " if name is not None else ""
                 out.write(clean(f"{where}{f.verdict}: {f.figure}: {f.brief}") + "\n")
     elif name is None:
-        _verdict_card(verdicts[0], out)
+        for v in verdicts:
+            _verdict_card(v, out)
     else:
-        _verdict_table(verdicts, name, out)
+        rows = list(verdicts)
+        if rows:
+            _verdict_table(rows, name, out)
+
+
+def _json_items(items: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """A JSON array written item by item, as write_json would write the whole list."""
+    import io
+
+    first = True
+    for item in items:
+        buf = io.StringIO()
+        write_json(item, buf)
+        text = buf.getvalue().rstrip("\n")
+        out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n")))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def _verdict_card(v: VerdictRow, out: IO[str]) -> None:

@@ -12,7 +12,7 @@ some. `Sources` is all `check` asks of the index: candidates for a text, place n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from zjfacts.figures import Figure
@@ -87,6 +87,7 @@ class Sources:
         self.index = index
         self.lex = index.lexicon
         self._memo: dict[str, list[Match]] = {}
+        self._facts: dict[int, Fact] = {}
 
     def candidates(self, text: str) -> list[Match]:
         """Facts that match a text, best first (no measure or coverage filter)."""
@@ -96,7 +97,12 @@ class Sources:
         if found is None:
             if len(self._memo) >= _MEMO:
                 self._memo.clear()  # bounded memory on a draft of any size
-            found = self._search(text)
+            # One Fact object a fact, however often it is found: memory grows with the base,
+            # not with the draft.
+            found = [
+                m if self._facts.setdefault(m.position, m.fact) is m.fact else replace(m, fact=self._facts[m.position])
+                for m in self._search(text)
+            ]
             self._memo[text] = found
         return found
 
