@@ -141,9 +141,9 @@ class Judge:
             text = f"the source says {_says(c.match.fact, figure)}"
             after = f", for {c.match.fact.as_of}"
             return Finding(Status.supported, text, (c.match,), self.cite(c.match), after, off_years=scope.years)
-        near = [c.match for c in same] + loose  # other years' facts, and facts matched loosely
-        for match in near:  # digits swapped or a magnitude slipped ("56 million" for 65 million)
-            if is_slip(q, match.fact) and not any(agrees(figure, m.fact)[0] for m in near):
+        nearby = [c.match for c in same] + loose  # other years' facts, and facts matched loosely
+        for match in nearby:  # digits swapped or a magnitude slipped ("56 million" for 65 million)
+            if is_slip(q, match.fact) and not any(agrees(figure, m.fact)[0] for m in nearby):
                 text = f"the source says {_says(match.fact, figure)}"
                 return Finding(Status.contradicted, text, (match,), self.cite(match), versus=f", not {said}")
         return Finding(Status.unverified, f"no fact in the sources gives {said}", (), after=self._hint(figure, scope))
