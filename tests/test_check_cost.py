@@ -8,6 +8,8 @@ import pytest
 from zjfacts.check import MAX_FIGURES, check_draft
 from zjfacts.index import Index
 from zjfacts.lookup import open_base
+from zjfacts.records import Match
+from zjfacts.scope import Sources
 
 PARAGRAPH = (
     "Lizu's collective income reached 4.64 million yuan in 2024. Yucun received 1.22 million visitors in 2024,"
@@ -23,14 +25,14 @@ def index() -> Index:
 def _searches(index: Index, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     """(searches of the index, figures judged) for checking a draft."""
     calls = 0
-    search = Index.search
+    search = Sources._search
 
-    def counted(self: Index, *args: object, **kwargs: object) -> object:
+    def counted(self: Sources, text: str) -> list[Match]:
         nonlocal calls
         calls += 1
-        return search(self, *args, **kwargs)  # type: ignore[arg-type]
+        return search(self, text)
 
-    monkeypatch.setattr(Index, "search", counted)
+    monkeypatch.setattr(Sources, "_search", counted)
     figures = sum(len(v.figures) for v in check_draft(index, text))
     monkeypatch.undo()
     return calls, figures
