@@ -25,7 +25,6 @@ __all__ = ["CANDIDATES", "Context", "Scope", "Sources", "sentence_names", "subje
 CANDIDATES = 25  # facts read per figure
 REACH = 200  # characters of the sentence around a figure's clause that its search reads
 _MEMO = 4096  # remembered searches: a draft that repeats itself costs one search a text
-_STOP = frozenset({"in", "the", "and", "of", "a", "an", "by", "on", "at", "to"})
 _PARENTHESIS = re.compile(r"\([^()]{0,200}\)")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _ACRONYM = re.compile(r"[A-Z]{2,3}$")
@@ -233,7 +232,7 @@ class Scope:
         query = f"{own_text} {rest}"
         places_here = {t for t in sources.terms(query) if sources.is_place(t)}
         own_query = own_text if own_places else f"{own_text} {_only_places(sources, rest)}"
-        if not any(not t.isdigit() and not sources.is_place(t) and t not in _STOP for t in own_terms):
+        if not any(not t.isdigit() and not sources.is_place(t) and not sources.is_stopword(t) for t in own_terms):
             own_query = query  # "In the 1980s and 1990s," says nothing of its own to search for
         sentence_query = query
         borrowed, words = ("", "") if own_only else before.names_for(sources, text)
