@@ -340,6 +340,17 @@ def test_no_claim_of_the_base_is_contradicted() -> None:
     assert wrong == []
 
 
+def test_the_city_is_the_city_of_the_place_named_last(runner: CliRunner, app: Typer) -> None:
+    """Under a heading naming two cities, "across the city" after a Shaoxing sentence is
+    Shaoxing, and "the city" after Huishan is the city Huishan is in (data/places.toml)."""
+    result = runner.invoke(app, ["check", "--file", str(DATA / "drafts" / "notes-2.md"), "--format", "json"])
+    items = {f["figure"]: f["verdict"] for f in json.loads(result.stdout)}
+    assert {k: items[k] for k in ("589", "737", "55.78 million yuan", "15", "1,011", "64,800")} == dict.fromkeys(
+        ("589", "737", "55.78 million yuan", "15", "1,011", "64,800"), "supported"
+    )
+    assert "contradicted" not in items.values()
+
+
 def test_a_true_draft_gets_only_supported_figures(runner: CliRunner, app: Typer) -> None:
     """A draft of true figures written our own way (pronouns, 'the city', a list under a
     lead-in, a year beside amounts): every figure supported, exit 0."""

@@ -47,6 +47,7 @@ class _Words:
     change: re.Pattern[str]
     irregular: frozenset[str]
     openers: frozenset[str]
+    area_levels: dict[str, str]
 
 
 def _any(words: list[str]) -> str:
@@ -76,6 +77,7 @@ def _words() -> _Words:
         change=re.compile(rf"\b(?:{_any(data['change_words'])})\s+$", i),
         irregular=frozenset(data["irregular_plurals"]),
         openers=frozenset(data["openers"]),
+        area_levels={str(k): str(v) for k, v in data["area_levels"].items()},
     )
 
 
@@ -147,6 +149,40 @@ def _is_placeish(sources: Sources, word: str) -> bool:
     return bool(terms) and all(sources.is_place(t) for t in terms)
 
 
+@cache
+def _parents() -> dict[str, str]:
+    """data/places.toml: each place and the one that holds it."""
+    from zjfacts._data import package_file
+    from zjfacts._toml import loads
+
+    data = loads(package_file("data/places.toml").read_text("utf-8"))
+    return {str(k): str(v) for k, v in data.get("parents", {}).items()}
+
+
+def _area(sources: Sources, level: str, names: str) -> str:
+    """The place of a level ("city", "county", "province") that holds a place `names`
+    names: "the city" after Jingning is Lishui. "" when none does."""
+    parents = _parents()
+    named = set(sources.terms(names))
+    for place in sorted(parents, key=lambda p: -names.find(p.split()[0]) if p.split()[0] in names else 1):
+        first = sources.terms(place)[:1]
+        if not first or first[0] not in named:
+            continue
+        node: str | None = place
+        for _ in range(12):  # walk up: village -> town -> county -> city -> province
+            if node is None:
+                break
+            parent = parents.get(node)
+            if level == "province" and parent == "China":
+                return node
+            if level == "city" and parent == "Zhejiang":
+                return node
+            if level == "county" and parent is not None and parents.get(parent) == "Zhejiang":
+                return node
+            node = parent
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What the sentences before a sentence named: the last that named something, the
@@ -162,7 +198,8 @@ class Context:
         names its own and points nowhere."""
         back = _words().points_back.search(text)
         if back and _words().area.match(back.group()):
-            return self.topic or self.last, ""
+            level = _words().area_levels.get(" ".join(back.group().lower().split()), "city")
+            return _area(sources, level, self.last) or _area(sources, level, self.topic) or self.topic or self.last, ""
         if back:
             return self._names(sources), self.words if _words().pronoun.match(back.group()) else ""
         if not sentence_names(sources, text):
