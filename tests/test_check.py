@@ -438,3 +438,12 @@ def test_numbers_glued_to_letters_are_codes_not_figures(
 def test_since_and_by_years(runner: CliRunner, app: Typer, statement: str, figures: list[tuple[str, str]]) -> None:
     """A year after 'since' or 'by' is one end of a span of time."""
     assert _figures(runner, app, statement) == figures
+
+
+def test_a_month_without_a_year_is_dated_by_the_fact_beside_it(runner: CliRunner, app: Typer) -> None:
+    """ "by late May" is checked against the quote of the figures' fact; a month the sources
+    do not give gets no verdict of its own."""
+    said = _figures(runner, app, "Lishui's 64 mobile smart hospital units had made 40,300 medical trips by late May.")
+    assert said == [("64", "supported"), ("40,300", "supported"), ("late May", "supported")]
+    said = _figures(runner, app, "By late June, Lishui's 64 mobile smart hospital units had made 40,300 trips.")
+    assert said == [("64", "supported"), ("40,300", "supported")]

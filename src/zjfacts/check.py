@@ -127,6 +127,10 @@ def _verdict(
         finding = judge.context_year(y, pairs)
         if finding is not None:
             pairs.append((y, finding))
+    for m in found.months:
+        finding = judge.context_month(m, pairs)
+        if finding is not None:
+            pairs.append((m, finding))
     pairs.sort(key=lambda p: p[0].quantity.start)
     if not pairs:
         return Verdict(text, Status.unverified, "no figure to check", brief="no figure to check")

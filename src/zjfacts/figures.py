@@ -9,9 +9,10 @@ finding the figures of a long line costs time linear in its length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 
-from zjfacts.dates import month_number
+from zjfacts.dates import month_alternation, month_number
 from zjfacts.numbers import Quantity, find_quantities
 
 __all__ = ["Figure", "Figures", "find_figures"]
@@ -141,6 +142,26 @@ def _decade(text: str, q: Quantity) -> Figure:
     return Figure(q, spelled=_spelled(text, q))
 
 
+def _months_alone(text: str) -> list[Figure]:
+    """Months said without a year ("as of late May", "by the end of August"): when a
+    sentence's figures hold, each such month is checked against their facts."""
+    found = []
+    for m in _month_phrase().finditer(text):
+        month = month_number(m.group("month"))
+        if month:
+            found.append(Figure(Quantity(float(month), "month", start=m.start(), end=m.end()), month=month))
+    return found
+
+
+@cache
+def _month_phrase() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:(?:early|mid|late|the\s+end\s+of|end\s+of|the\s+beginning\s+of)[-\s]+)"
+        rf"(?P<month>{month_alternation()})\b(?!\.?,?\s+(?:\d{{1,2}},?\s+)?\d{{4}})",
+        re.IGNORECASE,
+    )
+
+
 def _ranges(text: str, years: list[Figure]) -> list[Figure]:
     """Two years joined as a span ("2026-2030", "from 2026 to 2030", "between 2026 and
     2030") are one figure: a range of years; so is a decade ("the 1980s")."""
@@ -169,6 +190,7 @@ class Figures:
     claims: list[Figure]
     years: list[Figure]
     years_claimed: bool
+    months: list[Figure] = field(default_factory=list)  # "late May": a month with no year
 
 
 def find_figures(text: str) -> Figures:
@@ -187,7 +209,7 @@ def find_figures(text: str) -> Figures:
     years = _ranges(text, [_date(text, q) for q in quantities if q.unit == "year"])
     others = [_decade(text, q) for q in quantities if q.unit != "year"]
     if any(not f.spelled for f in others) or (others and not years):
-        return Figures(others, years, False)
+        return Figures(others, years, False, _months_alone(text))
     # Only years, or years beside spelled-out counts ("the five villages set up a company
     # in 2019"): the years are the claims; the words are checked too but rarely decide.
     return Figures([*years, *others], years, True)

@@ -27,6 +27,7 @@ from zjfacts.agreement import (
     same_figure,
     time_fits,
 )
+from zjfacts.dates import as_of_month
 from zjfacts.figures import Figure, Figures
 from zjfacts.formatting import format_number, value_text
 from zjfacts.numbers import Quantity, find_quantities
@@ -295,6 +296,19 @@ class Judge:
                     return Finding(Status.supported, text, finding.evidence, finding.cite)
         own = self.figure(year, [], own_only=True)
         return own if own.status is not Status.unverified else None
+
+    def context_month(self, month: Figure, pairs: list[tuple[Figure, Finding]]) -> Finding | None:
+        """A month said without a year ("as of late May"): right when the fact of a figure
+        beside it is of that month or its quote says so; else no verdict."""
+        said = self.text[month.quantity.start : month.quantity.end]
+        for _, finding in sorted(pairs, key=lambda p: abs(p[0].quantity.start - month.quantity.start)):
+            if finding.status is Status.unverified or not finding.evidence:
+                continue
+            fact = finding.evidence[0].fact
+            if as_of_month(fact.as_of) == month.month or said.lower() in " ".join(fact.quote.lower().split()):
+                text = f"the source dates it {fact.as_of or said}"
+                return Finding(Status.supported, text, finding.evidence[:1], finding.cite)
+        return None
 
     def _counts_a_named_place(self, q: Quantity, fact: Fact, scope: Scope) -> bool:
         """The figure counts in the fact's unit something of a place the scope names
