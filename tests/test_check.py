@@ -447,3 +447,17 @@ def test_a_month_without_a_year_is_dated_by_the_fact_beside_it(runner: CliRunner
     assert said == [("64", "supported"), ("40,300", "supported"), ("late May", "supported")]
     said = _figures(runner, app, "By late June, Lishui's 64 mobile smart hospital units had made 40,300 trips.")
     assert said == [("64", "supported"), ("40,300", "supported")]
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("Longquan's edible mushroom chain accounts for 33 percent of Lishui's agricultural output.", "supported"),
+        ("Longquan's edible mushroom chain accounts for 50 percent of Lishui's agricultural output.", "contradicted"),
+        ("Four-fifths of Changqin's youth partners are natives.", "supported"),
+    ],
+)
+def test_a_share_as_a_percentage_or_a_fraction(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:
+    """33 percent is the source's one-third; four-fifths its 'up to 80 percent'."""
+    out = json.loads(runner.invoke(app, ["check", statement, "--json"]).stdout)
+    assert out["verdict"] == verdict, out["reason"]

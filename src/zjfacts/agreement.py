@@ -36,6 +36,17 @@ def value_max(fact: Fact) -> float | None:
     return float(fact.value_max) if fact.value_max is not None else None
 
 
+def fact_value(fact: Fact, q: Quantity) -> float:
+    """The fact's value in the figure's unit: a share as a percentage or a fraction alike
+    ("33 percent" of output and the source's one-third)."""
+    f = float(fact.value or 0.0)
+    if q.unit == "percent" and fact.unit == "fraction":
+        return f * 100
+    if q.unit == "fraction" and fact.unit == "percent":
+        return f / 100
+    return f
+
+
 def fact_years(fact: Fact) -> set[int]:
     """The years a fact holds for, from its as_of ("2025-01/2025-09" -> {2025})."""
     return as_of_years(fact.as_of)
@@ -49,7 +60,7 @@ def agrees(figure: Figure, fact: Fact) -> tuple[bool, float | None]:
     """Whether a figure agrees with a fact's value; the source's value when only within
     rounding (for a "rounded from" note), else None."""
     q = figure.quantity
-    s, f = q.value, float(fact.value or 0.0)
+    s, f = q.value, fact_value(fact, q)
     if q.unit == "year" and figure.until is not None:  # a range of years: the fact within it
         # one span inside the other: "the 1980s" and the source's 1980-1999, or "2026-2030"
         # and a plan's 2027
@@ -102,7 +113,7 @@ def open_ended(fact: Fact, q: Quantity) -> bool:
     "over 10 million" leaves 12 million open, but a writer with 25 million would have said
     "over 20 million" (a hedge covers one step of the figure's own rounding)."""
     kind = bound_kind(fact.bound)
-    f = float(fact.value or 0.0)
+    f = fact_value(fact, q)
     step = _step(f)
     if kind == "min":
         return f <= q.value < f + step and q.bound_kind != "max"
@@ -129,7 +140,7 @@ def is_slip(q: Quantity, fact: Fact) -> bool:
     """The figure is the source's with a writer's slip: two digits swapped (56 for 65,
     34.5 for 43.5), one digit more or less (18,000 for 8,000), or the point or scale moved
     (46.4 million for 4.64 million)."""
-    f = float(fact.value or 0.0)
+    f = fact_value(fact, q)
     if not f or _same(q.value, f) or q.unit == "year":
         return False
     a, b = _digits(q.value), _digits(f)
@@ -150,7 +161,7 @@ def is_slip(q: Quantity, fact: Fact) -> bool:
 def magnitude_slip(q: Quantity, fact: Fact) -> bool:
     """The same significant digits at another magnitude ("more than 3,000" for 30,000-plus):
     a hedge that would let it through is no excuse for a dropped zero."""
-    f = float(fact.value or 0.0)
+    f = fact_value(fact, q)
     if not f or q.unit == "year" or _same(q.value, f):
         return False
     a, b = _digits(q.value), _digits(f)
@@ -166,7 +177,7 @@ def near(q: Quantity, fact: Fact) -> bool:
     """Whether a figure may be a writer's wrong version of the fact's: within a factor of
     MAX_OFF, or the same digits slipped. A figure a thousand times the source's is another
     quantity ("revenues above 100 million yuan" beside average earnings of 36,600 yuan)."""
-    f = float(fact.value or 0.0)
+    f = fact_value(fact, q)
     if q.unit == "year" or is_slip(q, fact):
         return True
     low, high = sorted((abs(q.value), abs(f)))

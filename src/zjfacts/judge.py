@@ -182,7 +182,7 @@ class Judge:
             if caveat:
                 held_back = held_back or Finding(Status.unverified, text, (match,), self.cite(match), caveat)
                 continue
-            note = f"; rounded from {format_number(rounded)}" if rounded is not None else ""
+            note = f"; rounded from {format_number(round(rounded, 2))}" if rounded is not None else ""
             if match.fact.status != "reported":
                 note = f", as a {match.fact.status}{note}"
             return Finding(Status.supported, text, (match,), self.cite(match), note)

@@ -352,6 +352,8 @@ def unit_fits(sources: Sources, q: Quantity, fact: Fact) -> bool:
     if fact.value is None or fact.unit is None:
         return False
     unit = fact.unit.split(" per ")[0]  # a rate is measured in its amount's unit: "yuan per share"
+    if {q.unit, unit} == {"percent", "fraction"}:
+        return True  # a share, as a percentage or a fraction ("33 percent", one-third)
     if q.unit == "year" or unit == "year":
         return q.unit == unit
     if q.unit is not None and (q.unit in _CURRENCIES or q.unit in _MEASURES or q.unit == unit):
