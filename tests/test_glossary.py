@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import TINY_BASE, TINY_SEED, write_base
-from zjfacts import analyzer
+from zjfacts import analyzer, index_store
 
 
 def test_general_terms_come_from_the_package(runner: CliRunner, app: Any, tmp_path: Path) -> None:
@@ -36,11 +36,13 @@ def test_a_changed_package_glossary_rebuilds_the_index(
     """The cache key covers data/glossary.toml: the next lookup builds a new index."""
     path = write_base(tmp_path, TINY_BASE, {"a.txt": TINY_SEED})
     assert runner.invoke(app, ["lookup", "alpha", "tea", "--facts", str(path)]).exit_code == 0
-    before = set(_isolated.rglob("*.zjx"))
+    before = set(_isolated.rglob("index-*.sqlite"))
     raw = analyzer.glossary_bytes() + '"茶叶" = "tea"\n'.encode()
     monkeypatch.setattr(analyzer, "glossary_bytes", lambda: raw)
-    monkeypatch.setattr("zjfacts.cache.glossary_bytes", lambda: raw)
+    # Editing data/glossary.toml changes its size and mtime, so the code's fingerprint.
+    fingerprint = index_store.code_fingerprint()
+    monkeypatch.setattr(index_store, "code_fingerprint", lambda: fingerprint + "-edited")
     result = runner.invoke(app, ["lookup", "Alpha", "茶叶", "--json", "--facts", str(path)])
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "alpha-tea-income-2024"
-    after = set(_isolated.rglob("*.zjx"))
+    after = set(_isolated.rglob("index-*.sqlite"))
     assert after and after != before

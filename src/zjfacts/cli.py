@@ -162,6 +162,10 @@ def lookup(
             _err(f"{shown}. Full record: zjfacts show {rows[0].fact.id}")
         else:
             _err(f"no fact matches {' '.join(query)!r}")
+            if matches.near:
+                render.print_near(
+                    base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain
+                )
     raise typer.Exit(0 if rows else 1)
 
 

@@ -22,7 +22,7 @@ from zjfacts.sentences import split_sentences
 __all__ = ["DraftFact", "draft_facts"]
 
 MIN_WORDS = 5  # shorter "sentences" are headings, captions and page furniture
-_ENDS = ('.', '!', '?', '"', "”", "’", "'", ")", "。")
+_ENDS = (".", "!", "?", '"', "”", "’", "'", ")", "。")
 
 
 @cache
@@ -214,15 +214,29 @@ def _unit(q: Quantity, sentence: str) -> str:
     return "number"
 
 
-def _places(sentence: str, places: dict[str, str]) -> tuple[str, ...]:
-    """The places a sentence names, in its order; "Greater Yucun" is not also "Yucun"."""
+def _named(sentence: str, places: dict[str, str]) -> list[tuple[int, str]]:
+    """(position, place) for each place a sentence names, in order; "Greater Yucun" is not
+    also "Yucun"."""
     text = sentence
     found: list[tuple[int, str]] = []
     for name in sorted(places, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             found.append((m.start(), places[name]))
             text = text[: m.start()] + " " * len(name) + text[m.end() :]
-    return tuple(dict.fromkeys(place for _, place in sorted(found)))
+    return sorted(found)
+
+
+def _places(sentence: str, places: dict[str, str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(place for _, place in _named(sentence, places)))
+
+
+def _place_of(q: Quantity, named: list[tuple[int, str]], fallback: str) -> str:
+    """The place a figure is about: the last one named before it ("Yucun alone received 1.22
+    million visitors, while the Greater Yucun saw over 10 million"), else the first after."""
+    before = [place for at, place in named if at < q.start]
+    if before:
+        return before[-1]
+    return named[0][1] if named else fallback
 
 
 def _slug(words: Iterable[str], limit: int = 5) -> str:
@@ -262,19 +276,24 @@ def _ranges(quantities: list[Quantity], sentence: str) -> Iterator[tuple[Quantit
                 and (q.unit in (None, nxt.unit))
             ):
                 upper, skip = nxt.value, i + 1
-                q = Quantity(q.value, nxt.unit or q.unit, q.bound, q.start, nxt.end, q.decimals, q.is_year,
-                             noun=nxt.noun, precision=q.precision)
+                q = Quantity(
+                    q.value,
+                    nxt.unit or q.unit,
+                    q.bound,
+                    q.start,
+                    nxt.end,
+                    q.decimals,
+                    q.is_year,
+                    noun=nxt.noun,
+                    precision=q.precision,
+                )
         yield q, upper
 
 
 def _sentences(paragraphs: Iterable[str]) -> Iterator[list[str]]:
     """The sentences of each paragraph, without headings, captions and page furniture."""
     for text in paragraphs:
-        kept = [
-            s.text
-            for s in split_sentences(text)
-            if len(s.text.split()) >= MIN_WORDS and s.text.endswith(_ENDS)
-        ]
+        kept = [s.text for s in split_sentences(text) if len(s.text.split()) >= MIN_WORDS and s.text.endswith(_ENDS)]
         if kept:
             yield kept
 
@@ -290,8 +309,7 @@ def _figures(sentence: str, dates: _Dates) -> list[Quantity]:
     found = [
         q
         for q in found
-        if not _spelled(sentence, q)
-        or not ((q.value == 1 and q.unit is None) or _NAMED.match(sentence, q.end))
+        if not _spelled(sentence, q) or not ((q.value == 1 and q.unit is None) or _NAMED.match(sentence, q.end))
     ]
     counts = [q for q in found if not q.is_year]
     if all(_spelled(sentence, q) for q in counts):
@@ -343,8 +361,11 @@ def _sentence_drafts(
     new_id: Callable[..., str],
 ) -> tuple[list[DraftFact], str | None]:
     dates = _dates(sentence, document_year)
-    where = _places(sentence, places)
+    named = _named(sentence, places)
+    where = tuple(dict.fromkeys(p for _, p in named))
     about = where[0] if where else place  # the subject names the place the text is about
+    if not where and place:
+        where = (place,)  # "these partners, numbering 50" in a paragraph about Changqin
     status = _status(sentence)
     figures = _figures(sentence, dates)
     years = list(dates.years)
@@ -374,7 +395,7 @@ def _sentence_drafts(
             as_of = _as_of(int(value), dates) if upper is None else f"{int(value)}/{int(upper)}"
         else:
             as_of = as_of_context
-        subject = _subject(sentence, q, about)
+        subject = _subject(sentence, q, _place_of(q, named, about))
         fid = new_id(_slug(subject.split(), 4), _number_slug(value))
         drafts.append(
             DraftFact(

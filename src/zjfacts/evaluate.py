@@ -12,18 +12,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from zjfacts.analyzer import FOLD
-from zjfacts.cache import open_index
 from zjfacts.errors import ZjfactsError
-from zjfacts.facts import base_path
-from zjfacts.index import Index
+from zjfacts.facts import Fact, base_path
+from zjfacts.index import Index, open_index
+from zjfacts.numbers import find_quantities
 
-__all__ = ["Case", "Outcome", "evaluate", "fold_quote", "main", "read_cases"]
+__all__ = ["Case", "Outcome", "evaluate", "fold_quote", "main", "read_cases", "shows_figure"]
+
+
+def shows_figure(fact: Fact, wanted: str) -> bool:
+    """The row shows the asked figure: when the fact has a value and the wanted text states a
+    number ("4.64 million", "23 villages"), the value is that number, not another figure of
+    the same sentence."""
+    if fact.value is None:
+        return True
+    stated = find_quantities(wanted)
+    return not stated or any(math.isclose(q.value, fact.value, rel_tol=1e-6) for q in stated)
 
 
 def fold_quote(text: str) -> str:
@@ -80,7 +91,7 @@ def evaluate(index: Index, cases: list[Case], limit: int = 5) -> list[Outcome]:
             if case.seed and not m.fact.source.startswith(case.seed):
                 continue
             quote = fold_quote(m.fact.quote)
-            if any(fold_quote(a) in quote for a in case.any):
+            if any(fold_quote(a) in quote and shows_figure(m.fact, a) for a in case.any):
                 rank = k
                 break
         outcomes.append(Outcome(case, rank, tuple(m.fact.id for m in matches)))

@@ -7,10 +7,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from zjfacts.cache import open_index
-from zjfacts.errors import InputError, NotFoundError
+from zjfacts.errors import InputError, NotFoundError, ZjfactsError
 from zjfacts.facts import base_path
-from zjfacts.index import Index, Results
+from zjfacts.index import Index, Results, open_index
 from zjfacts.records import Fact, FactRow, FigureRow, Match, Source, SourceRow, Verdict, VerdictRow
 from zjfacts.seeds import SeedLibrary
 
@@ -65,16 +64,46 @@ class Base:
             explain=explain,
         )
 
+    def mentions(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, int | None, str]]:
+        """Seed sentences (file, line, sentence) holding most of the query's known words, best
+        first: what the sources do say when no fact answers."""
+        import re
+
+        query = self.index.analyse(" ".join(words)[:MAX_QUERY_CHARS])
+        wanted = [t for t in query.terms if t.known]
+        if not wanted:
+            return []
+        found: list[tuple[float, str, str]] = []
+        for name in self.index.source_names():
+            try:
+                text = self.seeds.get(name).text
+            except ZjfactsError:
+                continue
+            sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 20]
+            for sentence, terms in zip(sentences, self.index.stems.many(sentences), strict=True):
+                held = set(terms)
+                weight = sum(t.idf for t in wanted if held.intersection(t.alts))
+                if weight:
+                    found.append((weight, name, sentence))
+        found.sort(key=lambda f: -f[0])
+        best = found[0][0] if found else 0.0
+        return [(n, self.seeds.line_of(n, s), s) for w, n, s in found[:limit] if w >= 0.5 * best]
+
     def highlighter(self, words: Sequence[str]) -> Callable[[str], bool]:
         """Tells whether a word of a claim matched the query (for the table's highlights)."""
-        wanted = {alt for q in self.index.analyze_query(" ".join(words)[:MAX_QUERY_CHARS]) for alt, _ in q.alts}
-        terms = self.index.lexicon.terms
-        return lambda word: bool(wanted.intersection(terms(word)))
+        terms = self.index.analyse(" ".join(words)[:MAX_QUERY_CHARS]).terms
+        # A stem begins the words it stands for ("incom": income, incomes): no tokenizer call
+        # per word of every claim shown.
+        stems = tuple({alt for t in terms for alt in t.alts if " " not in alt and len(alt) >= 3})
+        typed = {t.word for t in terms}
+        return lambda word: (low := word.casefold()) in typed or low.startswith(stems)
 
     def listing(
         self, sources: Sequence[str] = (), places: Sequence[str] = (), topics: Sequence[str] = ()
     ) -> list[Fact]:
-        return [self.index.fact(i) for i in self.index.filtered(sources, places, topics)]
+        if not (sources or places or topics):
+            return list(self.index.all_facts())
+        return self.index.facts(self.index.filtered(sources, places, topics))
 
     def position(self, fact_id: str) -> int:
         """Where a fact is, by its id or by a former id it was merged from; NotFoundError
@@ -95,8 +124,8 @@ class Base:
     def _former_position(self, fact_id: str) -> int | None:
         """The fact that lists `fact_id` among its former ids. Read only for an id that is not
         live, so a plain `show` never decodes the whole base."""
-        for position in range(self.index.n):
-            if fact_id in self.index.fact(position).former_ids:
+        for position, fact in enumerate(self.index.all_facts()):
+            if fact_id in fact.former_ids:
                 return position
         return None
 

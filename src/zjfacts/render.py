@@ -343,6 +343,28 @@ def _verdict_table(verdicts: Sequence[VerdictRow], name: str, out: IO[str]) -> N
     console(file=out).print(table)
 
 
+def print_near(
+    rows: Sequence[FactRow], mentions: Sequence[tuple[str, int | None, str]], *, explain: bool = False
+) -> None:
+    """When nothing answers: the nearest facts and the seed sentences holding the query's
+    words, dimmed and marked as not answers, so a reader sees what the sources do say."""
+    from rich.text import Text
+
+    out = console()
+    out.print(Text("Nothing answers this. Nearest facts (not answers):", style="bold"))
+    for row in rows:
+        where = f"{row.fact.source}:{row.line}" if row.line else row.fact.source
+        out.print(Text(f"  - {row.fact.claim} ({where})", style="dim"))
+        for line in row.explain or ():
+            if explain or line.startswith("does not answer"):
+                out.print(Text(f"      {line}", style="dim"))
+    if mentions:
+        out.print(Text("Seed sentences with these words (not answers):", style="bold"))
+        for name, at, sentence in mentions:
+            place = f"{name}:{at}" if at else name
+            out.print(Text(f"  - {sentence} ({place})", style="dim"))
+
+
 def print_chart(rows: Sequence[FactRow], out: IO[str] | None = None) -> None:
     """Horizontal bars for facts with a figure, one group per unit (never two units on one
     scale), each bar with its value and citation. Years are dates, not amounts: left out."""

@@ -109,7 +109,7 @@ class Sources:
 
     def _search(self, text: str) -> list[Match]:
         """The index's candidates for a statement (ranked, within the places it names)."""
-        return list(self.index.search(text, limit=CANDIDATES, min_coverage=0.0, measures=False))
+        return list(self.index.candidates(text, CANDIDATES))
 
     def is_place(self, term: str) -> bool:
         return self.index.is_place(term)

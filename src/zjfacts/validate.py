@@ -129,24 +129,18 @@ def validate(path: Path, *, coverage: bool = False, strict: bool = False) -> Rep
     spans = _check_facts(base, loaded, problems, review)
     cover = _coverage(base, loaded, spans) if coverage else None
     skipped = max(0, base.tables - len(base.facts))
-    drafts = tuple(
-        Problem(str(base.path), f.base_line or None, _DRAFT, f.id)
-        for f in base.facts
-        if f.draft
-    )
-    return Report(
-        len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict, tuple(review)
-    )
+    drafts = tuple(Problem(str(base.path), f.base_line or None, _DRAFT, f.id) for f in base.facts if f.draft)
+    return Report(len(base.facts), len(base.sources), tuple(problems), cover, skipped, drafts, strict, tuple(review))
 
 
 def _check_word_tables(problems: list[Problem]) -> None:
     from zjfacts.analyzer import package_glossary
-    from zjfacts.index import load_lexicon_data
+    from zjfacts.index_store import word_tables
 
     try:
-        load_lexicon_data()
-    except (OSError, ValueError) as e:
-        problems.append(Problem("zjfacts/data/synonyms.toml", None, f"cannot be read: {e}"))
+        word_tables()
+    except FactFileError as e:
+        problems.append(Problem(str(e.path), None, e.msg))
     try:
         package_glossary()
     except (OSError, ValueError) as e:

@@ -1,0 +1,180 @@
+"""Ranking and answerability on a tiny base built here: a place inside another (Yucun in
+Greater Yucun, from data/places.toml), a measure (visitors), a sentence with two figures
+(15 chains, each worth 1 billion yuan); and a code change rebuilding the cached index."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer import Typer
+from typer.testing import CliRunner
+
+from conftest import write_base
+
+SEED = (
+    "Greater Yucun received 10 million tourists in 2024, Yucun alone 1.22 million.\n\n"
+    "Shaoxing has 15 full industrial chains, each worth more than 1 billion yuan.\n\n"
+    "Xi Jinping inspected Lizu in 2023.\n"
+)
+BASE = """
+[sources."s.txt"]
+title = "Tiny news"
+
+[[facts]]
+id = "greater-yucun-tourists-2024"
+claim = "Greater Yucun received 10 million tourists in 2024."
+subject = "Greater Yucun tourists"
+places = ["Greater Yucun", "Yucun", "Anji"]
+source = "s.txt"
+quote = "Greater Yucun received 10 million tourists in 2024"
+value = 10000000
+unit = "tourists"
+as_of = "2024"
+
+[[facts]]
+id = "yucun-visitors-2024"
+claim = "Yucun alone received 1.22 million visitors in 2024."
+subject = "Yucun visitors"
+places = ["Yucun", "Anji"]
+source = "s.txt"
+quote = "Yucun alone 1.22 million"
+value = 1220000
+unit = "visitors"
+as_of = "2024"
+
+[[facts]]
+id = "shaoxing-full-industrial-chains"
+claim = "Shaoxing has 15 full industrial chains worth more than 1 billion yuan each."
+subject = "Shaoxing full industrial chains"
+places = ["Shaoxing"]
+source = "s.txt"
+quote = "Shaoxing has 15 full industrial chains, each worth more than 1 billion yuan."
+value = 15
+unit = "chains"
+
+[[facts]]
+id = "shaoxing-industrial-chain-value-each"
+claim = "Each of Shaoxing's 15 full industrial chains is worth more than 1 billion yuan."
+subject = "Shaoxing industrial chain value each"
+places = ["Shaoxing"]
+source = "s.txt"
+quote = "Shaoxing has 15 full industrial chains, each worth more than 1 billion yuan."
+value = 1000000000
+unit = "yuan"
+bound = "more than"
+
+[[facts]]
+id = "xi-jinping-lizu-inspection-2023"
+claim = "Xi Jinping inspected Lizu in 2023."
+subject = "Xi Jinping visit to Lizu"
+places = ["Lizu"]
+source = "s.txt"
+quote = "Xi Jinping inspected Lizu in 2023."
+as_of = "2023"
+
+[[facts]]
+id = "anji-tourists-unit-a"
+claim = "Anji counted tourists at its gates."
+subject = "Anji gate tourists"
+places = ["Anji"]
+source = "s.txt"
+quote = "Greater Yucun received 10 million tourists in 2024"
+value = 3
+unit = "tourists"
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    return write_base(tmp_path, BASE, {"s.txt": SEED})
+
+
+def _ids(runner: CliRunner, app: Typer, base: Path, *words: str) -> tuple[int, list[str]]:
+    result = runner.invoke(app, ["lookup", *words, "--json", "--facts", str(base)])
+    return result.exit_code, [row["id"] for row in json.loads(result.stdout)]
+
+
+def test_a_child_place_is_not_its_parent(runner: CliRunner, app: Typer, tiny: Path) -> None:
+    """Yucun's visitors answer for Yucun; Greater Yucun's do not, nor the reverse."""
+    code, ids = _ids(runner, app, tiny, "how many tourists visited yucun in 2024")
+    assert code == 0 and ids == ["yucun-visitors-2024"]
+    code, ids = _ids(runner, app, tiny, "greater yucun tourists 2024")
+    assert code == 0 and ids == ["greater-yucun-tourists-2024"]
+
+
+def test_how_many_prefers_the_figure_that_counts_it(runner: CliRunner, app: Typer, tiny: Path) -> None:
+    """Of one sentence's two figures, "how many chains" gets the count of chains."""
+    code, ids = _ids(
+        runner, app, tiny, "How many industrial chains in Shaoxing are worth more than 1 billion yuan each?"
+    )
+    assert code == 0 and ids[0] == "shaoxing-full-industrial-chains"
+
+
+def test_a_year_the_fact_does_not_hold_answers_nothing(runner: CliRunner, app: Typer, tiny: Path) -> None:
+    """Yucun's 2024 visitors do not answer for 2020."""
+    code, ids = _ids(runner, app, tiny, "yucun visitors 2020")
+    assert code == 1 and ids == []
+
+
+def test_a_visit_is_not_a_count_of_tourists(runner: CliRunner, app: Typer, tiny: Path) -> None:
+    """Lizu has no count of tourists: the inspection visit does not answer, and --explain
+    says what was missing in the nearest fact."""
+    code, ids = _ids(runner, app, tiny, "How many tourists visited Lizu village in 2024?")
+    assert code == 1 and ids == []
+    result = runner.invoke(
+        app, ["lookup", "How many tourists visited Lizu in 2024?", "--explain", "--facts", str(tiny)]
+    )
+    assert result.exit_code == 1
+    assert "Nothing answers this" in result.stdout and "does not answer: it is about" in result.stdout
+
+
+def test_a_word_the_base_lacks_lowers_coverage(tiny: Path) -> None:
+    """An unknown word lowers a fact's coverage (the share of the query it holds); whether
+    the fact still answers depends on the rest, never on that word alone."""
+    from zjfacts.index import open_index
+
+    index = open_index(tiny, use_cache=False)
+    query = index.analyse("yucun visitors officially")
+    assert [t.word for t in query.terms if not t.known] == ["officially"]
+    top = index.candidates("yucun visitors officially", 1)[0]
+    assert top.fact.id == "yucun-visitors-2024" and 0.0 < top.coverage < 1.0
+
+
+def test_candidates_for_check_keep_the_place(tiny: Path) -> None:
+    """`Index.candidates` (what check uses) ranks without the answer gate, within the place."""
+    from zjfacts.index import open_index
+
+    index = open_index(tiny, use_cache=False)
+    ids = [m.fact.id for m in index.candidates("Yucun received 500,000 visitors in 2024.", 5)]
+    assert ids[0] == "yucun-visitors-2024" and "xi-jinping-lizu-inspection-2023" not in ids
+    assert index.is_place("lizu") and not index.is_place("village")
+
+
+def test_a_code_change_rebuilds_the_index(tmp_path: Path, tiny: Path) -> None:
+    """Editing a module of the installed package makes the next lookup build a new index."""
+    import zjfacts
+
+    package = Path(zjfacts.__file__).parent
+    copy = tmp_path / "site" / "zjfacts"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(copy.parent), "XDG_CACHE_HOME": str(cache)}
+
+    def lookup() -> list[str]:
+        argv = [sys.executable, "-m", "zjfacts", "lookup", "yucun", "visitors", "--json", "--facts", str(tiny)]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return sorted(p.name for p in (cache / "zjfacts").glob("index-*.sqlite"))
+
+    first = lookup()
+    assert lookup() == first
+    with open(copy / "ranking.py", "a", encoding="utf-8") as f:
+        f.write("\n# an edit\n")
+    second = lookup()
+    assert len(first) == len(second) == 1 and first != second
