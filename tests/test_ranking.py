@@ -132,6 +132,9 @@ def test_a_visit_is_not_a_count_of_tourists(runner: CliRunner, app: Typer, tiny:
     )
     assert result.exit_code == 1
     assert "Nothing answers this" in result.stdout and "does not answer: it is about" in result.stdout
+    # ...and the seed sentences that hold the words, cited file:line, marked as no answers.
+    assert "Seed sentences with these words (not answers):" in result.stdout
+    assert "Xi Jinping inspected Lizu in 2023. (s.txt:5)" in result.stdout
 
 
 def test_a_word_the_base_lacks_lowers_coverage(tiny: Path) -> None:
@@ -178,3 +181,26 @@ def test_a_code_change_rebuilds_the_index(tmp_path: Path, tiny: Path) -> None:
         f.write("\n# an edit\n")
     second = lookup()
     assert len(first) == len(second) == 1 and first != second
+
+
+def test_a_sqlite_without_fts5_is_one_message(
+    runner: CliRunner, app: Typer, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Python whose SQLite lacks FTS5 says so in one line (exit 2), no traceback."""
+    import sqlite3
+
+    real = sqlite3.connect
+
+    class NoFts5:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+            if "fts5(x)" in sql:
+                raise sqlite3.OperationalError("no such module: fts5")
+            return self.conn.execute(sql, params)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: NoFts5(real(*a, **k)))
+    result = runner.invoke(app, ["lookup", "yucun", "--json", "--facts", str(tiny), "--no-cache"])
+    assert result.exit_code == 2
+    assert "has no FTS5" in result.stderr and "Traceback" not in result.stderr

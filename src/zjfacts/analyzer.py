@@ -109,7 +109,7 @@ class Lexicon:
         return lex
 
     def to_state(self) -> dict[str, Any]:
-        """Plain data for the index cache (marshal-able)."""
+        """Plain data for the index (marshal-able)."""
         return {
             "stopwords": sorted(self.stopwords),
             "phrases": self.phrases,

@@ -145,8 +145,11 @@ def judge(
         elif term.alts.get(term.stem) == 1.0 and (term.stem in names):
             reasons.append(f"it does not mention {term.word}")
     if coverage < MIN_COVERAGE:
-        missing = [t.word for t, s in sorted(zip(query.terms, sims, strict=True), key=lambda p: -p[0].idf) if not s]
-        reasons.append("it does not mention " + ", ".join(missing[:3]) if missing else "it holds too few of the words")
+        said = " ".join(reasons)
+        ranked = sorted(zip(query.terms, sims, strict=True), key=lambda p: -p[0].idf)
+        missing = [t.word for t, s in ranked if not s and t.word not in said]
+        what = "it does not mention " + ", ".join(missing[:3]) if missing else "it holds too few of the query's words"
+        reasons.append(f"{what} (coverage {coverage:.2f})")
     fields = tuple(tuple(name for name, held in terms.columns.items() if term_match(t, held)) for t in query.terms)
     return Judgement(not reasons, coverage, tuple(reasons), sims, counts_asked, fit, fields)
 

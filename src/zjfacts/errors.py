@@ -11,7 +11,6 @@ from pathlib import Path
 
 __all__ = [
     "FactFileError",
-    "IndexFormatError",
     "InputError",
     "NotFoundError",
     "NumberError",
@@ -76,10 +75,6 @@ def read_bytes(
 
 
 # -- internal signals ------------------------------------------------------------------------
-
-
-class IndexFormatError(ValueError):
-    """The bytes are not a compiled index of this version: the cache rebuilds it."""
 
 
 class Unsplittable(Exception):

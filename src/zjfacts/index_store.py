@@ -20,7 +20,7 @@ from typing import Any
 
 from zjfacts import __version__
 from zjfacts._data import package_file
-from zjfacts.errors import FactFileError
+from zjfacts.errors import FactFileError, ZjfactsError
 from zjfacts.facts import read_bytes, read_header
 
 __all__ = ["cache_dir", "cache_disabled", "code_fingerprint", "open_store", "word_tables"]
@@ -113,7 +113,19 @@ def _build(conn: sqlite3.Connection, path: Path, data: bytes) -> None:
     from zjfacts.index_build import build
 
     header, data, offsets = read_header(path, data)
+    _require_fts5()
     build(conn, header, iter_facts(path, data, offsets), _lexicon_data(), _place_data())
+
+
+def _require_fts5() -> None:
+    """The index is an FTS5 table: a Python whose SQLite lacks FTS5 gets one line saying so."""
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    except sqlite3.OperationalError:
+        raise ZjfactsError(
+            f"this Python's SQLite ({sqlite3.sqlite_version}) has no FTS5, which lookups need; "
+            "use a Python built with it (python.org and most Linux distributions' are)"
+        ) from None
 
 
 def _build_in_memory(path: Path, data: bytes) -> sqlite3.Connection:

@@ -87,7 +87,8 @@ class Base:
                     found.append((weight, name, sentence))
         found.sort(key=lambda f: -f[0])
         best = found[0][0] if found else 0.0
-        return [(n, self.seeds.line_of(n, s), s) for w, n, s in found[:limit] if w >= 0.5 * best]
+        unique = list(dict.fromkeys((n, s) for w, n, s in found if w >= 0.5 * best))  # a seed may repeat a sentence
+        return [(n, self.seeds.line_of(n, s), s) for n, s in unique[:limit]]
 
     def highlighter(self, words: Sequence[str]) -> Callable[[str], bool]:
         """Tells whether a word of a claim matched the query (for the table's highlights)."""
