@@ -134,11 +134,35 @@ def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     # Reset to what the FTS5 model measures (a hit must now show the asked figure): the
     # figures of each set at the commit that reset them, rounded down.
     aims = {
-        "extra-queries.jsonl": (0.96, 0.99, 0.93),
-        "heldout-queries.jsonl": (0.95, 0.97, 0.86),
-        "heldout2-queries.jsonl": (0.91, 0.96, 0.95),
-        "heldout3-queries.jsonl": (0.80, 0.89, 1.0),
+        "extra-queries.jsonl": (0.97, 0.99, 1.0),
+        "heldout-queries.jsonl": (0.96, 0.99, 0.86),
+        "heldout2-queries.jsonl": (0.93, 0.97, 0.95),
+        "heldout3-queries.jsonl": (0.81, 0.93, 1.0),
     }[name]
+    assert top1 >= aims[0] and top3 >= aims[1] and nothing >= aims[2], (top1, top3, nothing)
+
+
+@pytest.mark.parametrize(
+    ("name", "aims"),
+    [
+        # blind4: 75.7% top-1 untuned when it arrived; tuned on since.
+        ("blind4-queries.jsonl", (0.90, 0.94, 0.93)),
+        ("blind4-qualitative.jsonl", (0.75, 0.80, 1.0)),
+        # blind5 (80 answerable, 35 of them paraphrases, + 10 unanswerable): 68.8% top-1,
+        # 77.5% top-3 and 9/10 untuned when it arrived; tuned on since.
+        ("blind5-queries.jsonl", (0.88, 0.95, 0.9)),
+    ],
+)
+def test_blind_sets_at_the_figures_they_measure(name: str, aims: tuple[float, float, float]) -> None:
+    """The blind sets written from the seeds alone, at the figures they measure now (rounded
+    down): a change that loses one of their queries shows here."""
+    base = open_base()
+    outcomes = evaluate(base.index, read_cases(DATA / name))
+    answerable = [o for o in outcomes if not o.case.none]
+    negative = [o for o in outcomes if o.case.none]
+    top1 = sum(o.rank == 1 for o in answerable) / len(answerable)
+    top3 = sum(o.rank is not None and o.rank <= 3 for o in answerable) / len(answerable)
+    nothing = sum(not o.got for o in negative) / len(negative) if negative else 1.0
     assert top1 >= aims[0] and top3 >= aims[1] and nothing >= aims[2], (top1, top3, nothing)
 
 
@@ -146,11 +170,7 @@ def test_own_query_sets_meet_the_release_aims(name: str) -> None:
     ("query", "expected"),
     [
         ("lizoo entreprenuers", "271 young entrepreneurs"),
-        pytest.param(
-            "greater yucum vilages",
-            "23 villages",
-            marks=pytest.mark.xfail(reason="misses under the FTS5 model; see issue 13 notes"),
-        ),
+        ("greater yucum vilages", "23 villages"),
         ("badoujie gingko trees", "30,000-plus ancient ginkgo trees"),
         ("mountain escooter export", "mountain e-scooters"),
         ("yucun first bed and breakfast", "first B&B"),

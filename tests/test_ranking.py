@@ -204,3 +204,77 @@ def test_a_sqlite_without_fts5_is_one_message(
     result = runner.invoke(app, ["lookup", "yucun", "--json", "--facts", str(tiny), "--no-cache"])
     assert result.exit_code == 2
     assert "has no FTS5" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_sentence_that_names_the_place_needs_fewer_of_its_words(runner: CliRunner, app: Typer, tiny: Path) -> None:
+    """A question in everyday words ("came") that names the place and the counted thing is
+    answered by the fact that agrees on them (coverage 0.46, over the 0.4 a sentence needs);
+    the same words typed as keywords each count, and 0.46 is too little of them."""
+    code, ids = _ids(runner, app, tiny, "how many visitors came to yucun")
+    assert code == 0 and ids == ["yucun-visitors-2024"]
+    code, ids = _ids(runner, app, tiny, "yucun visitors came")
+    assert code == 1 and ids == []
+
+
+def test_how_many_people_counts_any_kind_of_person(tiny: Path) -> None:
+    """ "How many people/folks" asks a count of persons: visitors and tourists count them."""
+    from zjfacts.index import open_index
+
+    index = open_index(tiny, use_cache=False)
+    counted = index.analyse("how many folks did yucun draw in 2024").counted
+    assert {"visitor", "tourist"} <= counted
+
+
+NAMED = """
+[sources."s.txt"]
+title = "Tiny news"
+
+[[facts]]
+id = "lizu-monthly-talk"
+claim = "Lizu holds a Monthly Talk for its villagers."
+subject = "Lizu Monthly Talk"
+places = ["Lizu"]
+source = "s.txt"
+quote = "Lizu holds a Monthly Talk for its villagers."
+
+[[facts]]
+id = "jin-jing-ceo"
+claim = "Jin Jing says a village CEO is a team and a system."
+subject = "Jin Jing on the village CEO"
+source = "s.txt"
+quote = "Jin Jing says a village CEO is a team and a system."
+"""
+
+
+def test_a_word_of_a_longer_name_is_no_name_alone(runner: CliRunner, app: Typer, tmp_path: Path) -> None:
+    """ "Talk" is capitalised only in "Monthly Talk": a question that says "talk about" names
+    no Monthly Talk, so Jin Jing's fact answers; "jin" names Jin Jing, so the Monthly Talk
+    does not answer for it."""
+    base = write_base(
+        tmp_path,
+        NAMED,
+        {
+            "s.txt": "Lizu holds a Monthly Talk for its villagers.\n\n"
+            "Jin Jing says a village CEO is a team and a system.\n"
+        },
+    )
+    code, ids = _ids(runner, app, base, "what does jin jing talk about")
+    assert code == 0 and ids[0] == "jin-jing-ceo" and "lizu-monthly-talk" not in ids
+
+
+def test_a_fact_inside_the_place_answers_when_it_outscores_the_place_by_the_margin() -> None:
+    """A fact of a place inside the asked one (RELATED) yields to the place's own answers,
+    unless it outscores every one of them by ranking.MARGIN: Rongqi's output, in a zone of
+    Lishui, over a Lishui award for "Rongqi's output after relocating to Lishui"."""
+    from zjfacts.answer import EXACT, RELATED, Judgement
+    from zjfacts.ranking import MARGIN, Scored, answering
+
+    def scored(name: str, score: float, place: int) -> Scored:
+        return Scored(name, 0, score, Judgement(True, 1.0, (), (), False, place), {})  # type: ignore[arg-type]
+
+    own = scored("lishui-award", 50.0, EXACT)
+    close = scored("rongqi-output-close", 50.0 + MARGIN - 1, RELATED)
+    far = scored("rongqi-output", 50.0 + MARGIN, RELATED)
+    assert [s.fact for s in answering([close, own])] == ["lishui-award"]
+    assert [s.fact for s in answering([far, own])] == ["rongqi-output", "lishui-award"]
+    assert [s.fact for s in answering([close])] == ["rongqi-output-close"]

@@ -66,6 +66,7 @@ class Index:
         self.synonyms: dict[str, list[str]] = meta["synonyms"]
         self.measures = frozenset(meta["measures"])
         self.person_topics = frozenset(meta["person_topics"])
+        self.counting: list[tuple[list[str], list[str]]] = [(a, c) for a, c in meta.get("counting", ())]
         self.places = Places(meta["places"]["parents"], meta["places"]["aliases"])
         self.stems = Stems()
         self.stems.preload(meta["word_stems"])
@@ -130,6 +131,23 @@ class Index:
             else:
                 row = self.conn.execute(
                     "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1", ("{subject} : " + _quote_term(term),)
+                ).fetchone()
+                known = 1 if row else 0
+            self._df[key] = known
+        return known
+
+    def content_freq(self, term: str) -> int:
+        """Whether some fact names an index term as what it is about (1: its subject, places or
+        topics hold it) or only in running text or aliases (0: "came", "take", "living")."""
+        key = "content\0" + term
+        known = self._df.get(key)
+        if known is None:
+            if " " in term or not self.doc_freq(term):
+                known = 0
+            else:
+                row = self.conn.execute(
+                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1",
+                    ("{subject place places topics} : " + _quote_term(term),),
                 ).fetchone()
                 known = 1 if row else 0
             self._df[key] = known

@@ -165,6 +165,10 @@ def _meta(
         "synonyms": synonyms,  # stem -> the words of its groups, as written
         "measures": measures,
         "person_topics": sorted(str(t).casefold() for t in lexicon_data.get("person_topics", ())),
+        "counting": [
+            ([str(w).casefold() for w in c.get("asks", ())], [str(w).casefold() for w in c.get("counts", ())])
+            for c in lexicon_data.get("counting", {}).values()
+        ],
         "places": places,
     }
 
