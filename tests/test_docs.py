@@ -61,3 +61,11 @@ def test_readme_documents_every_measure_of_the_unit_vocabulary() -> None:
 
     paragraph = README.split("**Units**", 1)[1].split("\n\n", 2)[1]
     assert set(vocabulary().measures) <= set(re.findall(r"`([^`]+)`", paragraph))
+
+
+def test_readme_figure_item_has_the_keys_check_prints(runner: CliRunner, app: Typer) -> None:
+    """The figure item the README shows for `check --file --format json` has the printed keys."""
+    block = README[README.index("an array with an item for each figure") :]
+    shown = re.findall(r'^    \{?\s*"(\w+)":', block[: block.index("`figure` is")], re.M)
+    result = runner.invoke(app, ["check", "--file", "-", "--format", "json"], input="Lizu covers 0.9 km².\n")
+    assert shown == list(json.loads(result.stdout)[0])

@@ -16,8 +16,6 @@ from typer.testing import CliRunner
 
 from _hostile import tiny
 
-CHECK_PENDING = pytest.mark.xfail(strict=True, reason="check.py is rewritten on branch check (issue 15): fixed there")
-
 
 @contextlib.contextmanager
 def _within(seconds: float) -> Iterator[None]:
@@ -35,7 +33,6 @@ def _within(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@CHECK_PENDING
 def test_check_of_one_long_line_of_figures_is_linear() -> None:
     """Item 14: a draft of one line "In 2024 Lizu had 5 5 5 ..." (24 KB; 100 KB took 101 s)."""
     from zjfacts.check import check_draft
@@ -50,16 +47,8 @@ def test_check_of_one_long_line_of_figures_is_linear() -> None:
     ("statement", "verdict"),
     [
         ("Lizu village's collective income reached ５ million yuan in ２０２４.", "contradicted"),
-        pytest.param(
-            "Lizu village's collective income reached ４.６４ million yuan in ２０２４.",
-            "supported",
-            marks=CHECK_PENDING,
-        ),
-        pytest.param(
-            "Lizu village's collective income reached ４，６４０，０００ yuan in 2024.",
-            "supported",
-            marks=CHECK_PENDING,
-        ),
+        ("Lizu village's collective income reached ４.６４ million yuan in ２０２４.", "supported"),
+        ("Lizu village's collective income reached ４，６４０，０００ yuan in 2024.", "supported"),
     ],
 )
 def test_full_width_digits_read_as_digits(runner: CliRunner, app: Typer, statement: str, verdict: str) -> None:

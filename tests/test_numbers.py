@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zjfacts.formatting import format_number
-from zjfacts.numbers import find_quantities, parse_quantity
+from zjfacts.numbers import find_quantities, fold_digits, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,48 @@ def test_query_analyser_and_sentence_splitter_never_raise(text: str) -> None:
     analyze(text, Lexicon(glossary={"李祖村": "Lizu village"}))
     for sentence in split_sentences(text):
         assert sentence.line >= 1 and sentence.column >= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("４．６４ million yuan", 4_640_000, "yuan"),  # full-width digits and point
+        ("٤٫٦٤ million yuan", 4_640_000, "yuan"),  # Arabic-Indic digits and decimal separator
+        ("۴۶۴۰ yuan", 4640, "yuan"),  # Extended Arabic-Indic
+        ("4\u2009640\u2009000 yuan", 4_640_000, "yuan"),  # thin spaces between digit groups
+        ("4\u202f640\u202f000 yuan", 4_640_000, "yuan"),  # narrow no-break spaces
+        ("４３．５％", 43.5, "percent"),  # full-width percent sign
+        ("0.9 km²", 0.9, "square kilometers"),  # a superscript is no digit
+    ],
+)
+def test_digits_of_any_script_are_read_as_one_number(text: str, value: float, unit: str) -> None:
+    """Non-ASCII digits and separators are one figure, not several small ones."""
+    found = find_quantities(text)
+    assert len(found) == 1
+    assert found[0].value == pytest.approx(value)
+    assert found[0].unit == unit
+    assert (found[0].start, found[0].end) == (0, len(text))
+
+
+def test_folding_digits_keeps_positions() -> None:
+    """fold_digits maps one character to one, so a figure's position is the same in both."""
+    text = "Lizu: ４．６４ million yuan in ２０２４, up ٤٣٫٥%"
+    assert len(fold_digits(text)) == len(text)
+    assert fold_digits(text) == "Lizu: 4.64 million yuan in 2024, up 43.5%"
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_folding_digits_keeps_every_position(text: str) -> None:
+    """Any text folds one character for one, and folding twice changes nothing."""
+    folded = fold_digits(text)
+    assert len(folded) == len(text)
+    assert fold_digits(folded) == folded
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_full_width_numbers_read_as_ascii_ones(value: int) -> None:
+    """A number written in full-width digits with full-width commas is the same number."""
+    ascii_text = f"{value:,} yuan"
+    full = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() or c == "," else c for c in ascii_text)
+    assert parse_quantity(full).value == parse_quantity(ascii_text).value

@@ -338,13 +338,15 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on unverified figures too.")] = False,
     facts: FactsOpt = None,
     no_cache: NoCacheOpt = False,
-    no_pager: NoPagerOpt = False,
 ) -> None:
     """Check a statement, or every sentence of a draft, against the sources.
 
-    Each figure is supported, contradicted (the source says otherwise, cited) or unverified
-    (the sources hold nothing about that quantity). Exit 0 when nothing is contradicted,
-    1 when something is (with --strict, unverified too), 2 on a usage or input error.
+    Each figure (count, amount, share, range, date) gets its own verdict: supported,
+    contradicted (the source says otherwise, cited) or unverified (the sources hold nothing
+    that settles it); a sentence's verdict is the worst of its figures'. --format lines
+    prints one line a figure (FILE:LINE:COLUMN: VERDICT: FIGURE: REASON). Exit 0 when
+    nothing is contradicted, 1 when something is (with --strict, unverified too), 2 on a
+    usage or input error.
 
     Examples:
 
@@ -360,9 +362,7 @@ def check(
     fmt = _fmt(fmt, as_json)
     with _reported():
         rows, name = check_rows(lambda: open_base(facts, no_cache=no_cache), statement, file)
-    if rows or fmt is Format.json:
-        with paged(not no_pager) as out:
-            render.print_verdicts(rows, fmt, name=name, out=out)
+    render.print_verdicts(rows, fmt, name=name)  # rows are made as they are printed
     if name is not None:
         _err(check_summary(name, rows))
     raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)

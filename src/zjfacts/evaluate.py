@@ -1,8 +1,11 @@
-"""Measure lookup quality on a query file: `python -m zjfacts.evaluate QUERIES.jsonl`.
+"""Measure lookup and check quality: `python -m zjfacts.evaluate FILE...`.
 
-Each line: {"q": ..., "seed": "000", "any": [...], "kind": ...} or {"q": ..., "none": true}.
-Prints top-1, top-3 and the share of unanswerable queries that got nothing, overall and per
-kind, and lists the misses; exit 1 when any query missed (so CI can gate on it).
+A query file has lines {"q": ..., "seed": "000", "any": [...], "kind": ...} or {"q": ...,
+"none": true}: top-1, top-3 and the share of unanswerable queries that got nothing. A
+statement file has lines {"s": ..., "verdict": ..., "seed", "any", "figures": [{"text",
+"status"}]}, and a draft DRAFT.md comes with DRAFT.key.jsonl ({"line", "kind", "figures"}):
+scored per statement or line and per figure (see check_eval.py). Misses are listed; exit 1
+when anything missed (so CI can gate on it).
 """
 
 from __future__ import annotations
@@ -125,20 +128,37 @@ def report(outcomes: list[Outcome]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m zjfacts.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("queries", nargs="+", type=Path, help="JSONL query files")
+    parser.add_argument("files", nargs="+", type=Path, help="JSONL query or statement files, or drafts with keys")
     parser.add_argument("--facts", type=Path, default=None, help="fact base (default: the bundled one)")
     args = parser.parse_args(argv)
     try:
+        from zjfacts import check_eval
+
         index = open_index(base_path(args.facts))
-        outcomes = [o for path in args.queries for o in evaluate(index, read_cases(path))]
+        queries = [p for p in args.files if p.suffix == ".jsonl" and not check_eval.is_statement_file(p)]
+        statements = [p for p in args.files if p.suffix == ".jsonl" and p not in queries]
+        drafts = [p for p in args.files if p.suffix != ".jsonl"]
+        outcomes = [o for path in queries for o in evaluate(index, read_cases(path))]
+        texts = []
+        ok = all(o.ok for o in outcomes)
+        if queries:
+            texts.append(report(outcomes))
+        if statements:
+            text, good = check_eval.statements_report(index, statements)
+            texts.append(text)
+            ok = ok and good
+        for draft in drafts:
+            text, good = check_eval.draft_report(index, draft)
+            texts.append(text)
+            ok = ok and good
     except ZjfactsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except (OSError, ValueError, KeyError) as e:
-        print(f"error: cannot read the query file: {e}", file=sys.stderr)
+        print(f"error: cannot read an evaluation file: {e}", file=sys.stderr)
         return 2
-    print(report(outcomes))
-    return 0 if all(o.ok for o in outcomes) else 1
+    print("\n\n".join(texts))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -4,16 +4,16 @@ find, show, list and describe sources, and turn facts into rows (records.FactRow
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from zjfacts.errors import FactFileError, InputError, NotFoundError, ZjfactsError
 from zjfacts.facts import base_path
 from zjfacts.index import Index, Results, open_index
-from zjfacts.records import Fact, FactRow, Match, Source, SourceRow, VerdictRow
+from zjfacts.records import Fact, FactRow, FigureRow, Match, Source, SourceRow, Verdict, VerdictRow
 from zjfacts.seeds import SeedLibrary
 
-__all__ = ["Base", "check_failed", "check_rows", "check_summary", "cut_query", "open_base"]
+__all__ = ["Base", "CheckRun", "check_failed", "check_rows", "check_summary", "cut_query", "open_base"]
 
 MAX_QUERY_CHARS = 2000  # longer text is a document, not a query; the rest is ignored
 
@@ -167,12 +167,56 @@ def open_base(facts: str | os.PathLike[str] | None = None, *, no_cache: bool = F
     return base
 
 
+class CheckRun:
+    """The rows of a check, made one sentence at a time as they are read (a draft of any size
+    in bounded memory), and what they came to once read: the counts and verdicts."""
+
+    def __init__(self, base: Base, verdicts: Iterable[Verdict], in_draft: bool) -> None:
+        self._base, self._verdicts, self._in_draft = base, verdicts, in_draft
+        self.sentences = 0
+        self.capped = 0
+        self.figures: dict[str, int] = {}
+        self.verdicts: set[str] = set()
+
+    def __iter__(self) -> Iterator[VerdictRow]:
+        for v in self._verdicts:
+            row = self._row(v)
+            self.sentences += 1
+            self.capped += row.capped
+            self.verdicts.add(row.verdict)
+            for f in row.figures:
+                self.figures[f.verdict] = self.figures.get(f.verdict, 0) + 1
+            yield row
+
+    def _row(self, v: Verdict) -> VerdictRow:
+        rows = self._base.match_rows
+        figures = tuple(
+            FigureRow(
+                f.line, f.column, f.figure, v.statement, f.status.value, tuple(rows(f.evidence)), f.reason, f.brief
+            )
+            for f in v.figures
+        )
+        evidence = tuple(rows(v.evidence))
+        return VerdictRow(
+            v.statement,
+            v.status.value,
+            evidence,
+            v.reason,
+            v.brief,
+            self._in_draft,
+            v.line,
+            v.column,
+            figures,
+            v.capped,
+        )
+
+
 def check_rows(
     opened: Callable[[], Base], statement: Sequence[str] | None, file: str | None
-) -> tuple[list[VerdictRow], str | None]:
-    """`check`: the verdicts on a statement or on every sentence of a draft, as rows, and the
-    draft's name (None for a statement). InputError for both, neither (before the base is
-    opened), or an unreadable draft."""
+) -> tuple[CheckRun, str | None]:
+    """`check`: the verdicts on a statement or on every sentence of a draft, as rows made as
+    they are read, and the draft's name (None for a statement). InputError for both, neither
+    (before the base is opened), or an unreadable draft."""
     from zjfacts.check import check_draft, check_statement
     from zjfacts.sentences import read_draft
 
@@ -186,40 +230,33 @@ def check_rows(
     def line_of(fact: Fact) -> int | None:
         return base.seeds.line_of(fact.source, fact.quote)
 
-    name: str | None = None
     if file is not None:
         draft, name = read_draft(file)
-        verdicts = check_draft(base.index, draft, line_of)
-    else:
-        verdicts = [check_statement(base.index, text, line_of)]
-    rows = [
-        VerdictRow(
-            v.statement,
-            v.status.value,
-            tuple(base.match_rows(v.evidence)),
-            v.reason,
-            v.brief,
-            name is not None,
-            v.line,
-            v.column,
-        )
-        for v in verdicts
-    ]
-    return rows, name
+        return CheckRun(base, check_draft(base.index, draft, line_of), True), name
+    return CheckRun(base, [check_statement(base.index, text, line_of)], False), None
 
 
-def check_summary(name: str, rows: Sequence[VerdictRow]) -> str:
-    """A draft's counts: "draft.md: 3 sentences with figures: 2 supported, 1 contradicted, ..."."""
-    from zjfacts.check import Status
+def check_summary(name: str, run: CheckRun) -> str:
+    """A draft's counts, once its rows are read: "draft.md: 5 figures in 3 sentences: 4
+    supported, 1 contradicted, ..."."""
+    from zjfacts.check import MAX_FIGURES
+    from zjfacts.records import Status
 
-    summary = ", ".join(f"{sum(r.verdict == s.value for r in rows)} {s.value}" for s in Status)
-    sentences = f"{len(rows)} sentence" + ("s" if len(rows) != 1 else "")
-    return f"{name}: {sentences} with figures: {summary}"
+    summary = ", ".join(f"{run.figures.get(s.value, 0)} {s.value}" for s in Status)
+    figures = sum(run.figures.values())
+    capped = run.capped
+    note = f"; {_count(capped, 'sentence')} had more figures than the {MAX_FIGURES} checked in one" if capped else ""
+    return f"{name}: {_count(figures, 'figure')} in {_count(run.sentences, 'sentence')}: {summary}{note}"
 
 
-def check_failed(rows: Sequence[VerdictRow], *, strict: bool = False) -> bool:
-    """Whether `check` answers "no" (exit 1): a figure contradicted, or with `strict` unverified."""
-    from zjfacts.check import Status
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def check_failed(run: CheckRun, *, strict: bool = False) -> bool:
+    """Whether `check` answers "no" (exit 1), once its rows are read: a figure contradicted,
+    or with `strict` unverified."""
+    from zjfacts.records import Status
 
     failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
-    return any(row.verdict in failing for row in rows)
+    return bool({s.value for s in failing} & run.verdicts)

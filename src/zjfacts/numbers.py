@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,6 +22,7 @@ __all__ = [
     "bound_kind",
     "fact_bounds",
     "find_quantities",
+    "fold_digits",
     "parse_quantity",
 ]
 
@@ -98,6 +100,7 @@ def _build_regex(data: dict[str, Any]) -> re.Pattern[str]:
         (?:
             (?<!first\s)(?<!last\s)(?<!past\s)(?<!next\s)
             (?P<frac>\b(?:{_alternation(list(data["fractions"]))})\b)
+            (?:\s+(?:of\s+)?an?\s+(?=(?:{scale})\b))?  # "half a million", "a quarter of a billion"
           | (?P<digits>(?:(?<![\w.,])-)?(?<![\d.,])(?<![a-z]-){digits})(?![\d,.]\d)(?!\d)(?!st\b|nd\b|rd\b|th\b)
           | (?P<words>\b{word_number}\b)
         )
@@ -143,7 +146,8 @@ def _unit_after(t: _Tables) -> re.Pattern[str]:
     return pattern
 
 
-_NOUN = re.compile(r"[\s-]*((?:[A-Za-z][\w'’-]*\s*){1,6})")
+# The words after a figure, quoted ones too: 584,000 modern "new farmers".
+_NOUN = re.compile(r"[\s-]*((?:[\"“‘']?[A-Za-z][\w'’-]*[\"”’']?\s*){1,6})")
 
 
 @cache
@@ -171,8 +175,37 @@ def fact_bounds() -> frozenset[str]:
     return _tables().fact_bounds
 
 
+# Full-width forms (U+FF01..FF5E) are ASCII shifted by this much: "４．６４" is "4.64".
+_FULL_WIDTH_SHIFT = 0xFEE0
+_ARABIC_SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2212": "-"}
+# A thin, narrow no-break, figure or no-break space between digit groups: "4 640 000".
+_GROUP_SPACE = re.compile(r"(?<=\d)[\u00a0\u2007\u2009\u202f](?=\d{3}(?!\d))")
+
+
+def fold_digits(text: str) -> str:
+    """Any script's decimal digits, full-width punctuation and spaces between digit groups
+    as ASCII, one character for one so that positions in the text stay valid. Chinese
+    drafts and copied text write "４．６４ million yuan in ２０２４" or Arabic-Indic "٤٫٦٤"."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - _FULL_WIDTH_SHIFT))
+            continue
+        digit = unicodedata.decimal(ch, None)  # "²" is no decimal digit: km² stays
+        out.append(str(digit) if digit is not None else _ARABIC_SEPARATORS.get(ch, ch))
+    return _GROUP_SPACE.sub(",", "".join(out))
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every figure in a text, left to right. Never raises on any input."""
+    """Every figure in a text, left to right. Never raises on any input. Digits of any
+    script are read (see fold_digits); positions point into the text as given."""
+    text = fold_digits(text)
     t = _tables()
     found: list[Quantity] = []
     end = 0
@@ -210,7 +243,10 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             re.fullmatch(r"1[89]\d\d|20\d\d", plain)
             and not m["scale"]
             and not m["cur"]
-            and (_year_before().search(text[: m.start("digits")]) or not _followed_by_unit(text, m))
+            and (
+                _year_before().search(text[max(0, m.start("digits") - 40) : m.start("digits")])
+                or not _followed_by_unit(text, m)
+            )
         ):
             is_year = True
     else:
@@ -227,6 +263,8 @@ def _quantity(text: str, m: re.Match[str], t: _Tables) -> Quantity | None:
             alt_value = value  # "80m": metres or millions; the text alone cannot say
         value *= t.scales[key]
         precision *= t.scales[key]
+        if unit == "fraction":  # "half a million" is a count: 500,000, written to the half
+            unit, precision = None, value
     if not math.isfinite(value):
         return None
     bound = m["bound"].lower() if m["bound"] else None

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from zjfacts.formatting import Format, citation, clean, marks, row_value, write_csv, write_json, write_jsonl
 from zjfacts.records import FactRow, SourceRow, VerdictRow
@@ -258,26 +258,51 @@ _VERDICT_STYLE = {"supported": "bold green", "contradicted": "bold red", "unveri
 
 
 def print_verdicts(
-    verdicts: Sequence[VerdictRow],
+    verdicts: Iterable[VerdictRow],
     fmt: Format,
     *,
     name: str | None = None,
     out: IO[str] | None = None,
 ) -> None:
-    """Check results. `name` is the draft's name, or None for a single statement (JSON: one
-    object instead of an array)."""
+    """Check results. `name` is the draft's name, or None for a single statement. JSON: the
+    statement's object (with its figures), or for a draft the array of its figure items;
+    lines: one line a figure. Lines and a draft's JSON are written as the rows come, so a
+    draft of any size is printed in bounded memory; the table needs them all."""
     out = out or sys.stdout
-    if fmt is Format.json:
-        shown = [v.to_json() for v in verdicts]
-        write_json(shown if name is not None else shown[0], out)
+    if fmt is Format.json and name is not None:
+        _json_items((f.to_json() for v in verdicts for f in v.figures), out)
+    elif fmt is Format.json:
+        for v in verdicts:
+            write_json(v.to_json(), out)
     elif fmt is Format.lines:
         for v in verdicts:
-            where = f"{name}:{v.line}:{v.column}: " if name is not None else ""
-            out.write(clean(f"{where}{v.verdict}: {v.brief}") + "\n")
+            if not v.figures:
+                where = f"{name}:{v.line}:{v.column}: " if name is not None else ""
+                out.write(clean(f"{where}{v.verdict}: {v.brief}") + "\n")
+            for f in v.figures:
+                where = f"{name}:{f.line}:{f.column}: " if name is not None else ""
+                out.write(clean(f"{where}{f.verdict}: {f.figure}: {f.brief}") + "\n")
     elif name is None:
-        _verdict_card(verdicts[0], out)
+        for v in verdicts:
+            _verdict_card(v, out)
     else:
-        _verdict_table(verdicts, name, out)
+        rows = list(verdicts)
+        if rows:
+            _verdict_table(rows, name, out)
+
+
+def _json_items(items: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """A JSON array written item by item, as write_json would write the whole list."""
+    import io
+
+    first = True
+    for item in items:
+        buf = io.StringIO()
+        write_json(item, buf)
+        text = buf.getvalue().rstrip("\n")
+        out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n")))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def _verdict_card(v: VerdictRow, out: IO[str]) -> None:
@@ -287,13 +312,27 @@ def _verdict_card(v: VerdictRow, out: IO[str]) -> None:
     head = Text(v.verdict, style=_VERDICT_STYLE[v.verdict])
     head.append("  " + clean(v.statement), style="")
     cons.print(head)
-    cons.print(Text("  " + clean(v.reason)))
+    if not v.figures:
+        cons.print(Text("  " + clean(v.reason)))
+    if v.figures:
+        from rich.table import Table
+
+        # One row a figure; a long reason wraps under itself, not under the verdict.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        for f in v.figures:
+            reason = Text(clean(f.figure), style="bold")
+            reason.append(clean(f": {f.reason}"))
+            grid.add_row(Text("  " + f.verdict, style=_VERDICT_STYLE[f.verdict]), reason)
+        cons.print(grid)
     if v.evidence:
         cons.print()
         _table(v.evidence, None, out)
 
 
 def _verdict_table(verdicts: Sequence[VerdictRow], name: str, out: IO[str]) -> None:
+    """A row for each sentence, and under it a row for each of its figures."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -301,15 +340,21 @@ def _verdict_table(verdicts: Sequence[VerdictRow], name: str, out: IO[str]) -> N
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Where", no_wrap=True, style="cyan")
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Sentence", ratio=1, overflow="fold")
+    table.add_column("Sentence / figure", ratio=1, overflow="fold")
     for v in verdicts:
-        cell = Text(clean(v.statement))
-        cell.append("\n" + clean(v.reason), style="dim")
         table.add_row(
             Text(clean(f"{name}:{v.line}:{v.column}")),
             Text(v.verdict, style=_VERDICT_STYLE[v.verdict]),
-            cell,
+            Text(clean(v.statement)),
         )
+        for f in v.figures:
+            cell = Text("  " + clean(f.figure), style="bold")
+            cell.append(clean(f": {f.reason}"), style="dim")
+            table.add_row(
+                Text(clean(f"  {f.line}:{f.column}")),
+                Text("  " + f.verdict, style=_VERDICT_STYLE[f.verdict]),
+                cell,
+            )
     console(file=out).print(table)
 
 

@@ -7,8 +7,10 @@ their numbers are never checked and every position still points into the origina
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from zjfacts.dates import month_abbreviations
 
@@ -19,10 +21,16 @@ _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>)\]]+|<[^>\s]+@[^>\s]+>")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Inline HTML: a tag's attributes ("2026/2/2" in an image path) and an entity ("&#39;") hold
+# no figure of the text.
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,2000}>|&#?\w{1,10};")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+|>\s?|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # Where a sentence ends: . ! ? (and the Chinese ones), closing quotes or brackets, then space.
 _END = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s+|$)")
+# Abbreviations a sentence may end with: a unit after its figure ("1.76 million km."), "etc.".
+_UNIT_ABBREVIATIONS = frozenset({"km", "sq", "sqm", "kg", "etc", "approx", "est"})
+_CAPITAL_NEXT = re.compile(r"\s+[\"'“‘(]?[A-Z]")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -59,11 +67,23 @@ _ABBREVIATIONS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of a draft and where it starts (1-based line and column)."""
+    """A sentence of a draft (white space folded) and where it starts (1-based line and
+    column). `anchors` map offsets of the text back to the draft where they stop running on
+    one to one: (offset, line, column) after each folded run of white space."""
 
     text: str
     line: int
     column: int
+    anchors: tuple[tuple[int, int, int], ...] = ()
+    heading: bool = False  # a Markdown heading: what the sentences under it are about
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The draft's line and column of a character of `text`."""
+        i = bisect.bisect_right(self.anchors, (offset, 1 << 62, 0)) - 1
+        if i < 0:
+            return self.line, self.column + offset
+        at, line, column = self.anchors[i]
+        return line, column + offset - at
 
 
 def _mask(text: str) -> str:
@@ -97,7 +117,7 @@ def _mask(text: str) -> str:
         previous_blank = not line.strip()
         out.append(line)
     text = "\n".join(out)
-    for pattern in (_INLINE_CODE, _LINK_TARGET, _URL):
+    for pattern in (_INLINE_CODE, _LINK_TARGET, _URL, _HTML_TAG):
         text = pattern.sub(blank, text)
     return text
 
@@ -129,46 +149,92 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:end].lower().rstrip(".")
+    if word in _UNIT_ABBREVIATIONS and _CAPITAL_NEXT.match(text, end + 1):
+        return False  # "travelled 1.76 million km. Some 505,100 people ...": the sentence ends
     return word in _ABBREVIATIONS or word in month_abbreviations() or (len(word) == 1 and word.isalpha())
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Every sentence of a draft with its position. Never raises."""
-    sentences: list[Sentence] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """The sentences of a draft one by one, holding one block's text at a time."""
     for block in _blocks(_mask(text)):
-        # Join the block's lines with spaces, remembering where each character came from.
-        chars: list[str] = []
-        origin: list[tuple[int, int]] = []
+        # Join the block's lines with spaces; a character's line is found from where each
+        # line starts in the joined text (one entry a line, not one a character).
+        parts: list[str] = []
+        starts: list[int] = []  # offset in the joined text where each line starts
+        numbers: list[int] = []
+        size = 0
         for number, line in block:
-            if chars:
-                chars.append(" ")
-                origin.append((number, 0))
+            if parts:
+                parts.append(" ")
+                size += 1
             marker = _BLOCK_START.match(line)
             skip = marker.end() if marker and not line.lstrip().startswith("|") else 0
-            for col, ch in enumerate(line, start=1):
-                if col <= skip or ch == "|":
-                    ch = " "
-                chars.append(ch)
-                origin.append((number, col))
-        joined = "".join(chars)
+            shown = " " * skip + line[skip:].replace("|", " ")
+            starts.append(size)
+            numbers.append(number)
+            parts.append(shown)
+            size += len(shown)
+        joined = "".join(parts)
+        where = _Origin(starts, numbers)
+        heading = block[0][1].lstrip().startswith("#")
         start = 0
         for m in _END.finditer(joined):
             if m.group()[0] == "." and _is_abbreviation(joined, m.start()):
                 continue
-            _emit(joined, origin, start, m.end(), sentences)
+            sentence = _sentence(joined, where, start, m.end())
+            if sentence:
+                yield replace(sentence, heading=heading) if heading else sentence
             start = m.end()
-        _emit(joined, origin, start, len(joined), sentences)
-    return sentences
+        sentence = _sentence(joined, where, start, len(joined))
+        if sentence:
+            yield replace(sentence, heading=heading) if heading else sentence
 
 
-def _emit(joined: str, origin: list[tuple[int, int]], start: int, end: int, out: list[Sentence]) -> None:
+class _Origin:
+    """Joined-text offset -> (line, column) of a block."""
+
+    __slots__ = ("numbers", "starts")
+
+    def __init__(self, starts: list[int], numbers: list[int]) -> None:
+        self.starts, self.numbers = starts, numbers
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        i = max(0, bisect.bisect_right(self.starts, offset) - 1)
+        return self.numbers[i], offset - self.starts[i] + 1
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _sentence(joined: str, where: _Origin, start: int, end: int) -> Sentence | None:
     piece = joined[start:end]
     stripped = piece.strip()
     if not stripped:
-        return
+        return None
     at = start + (len(piece) - len(piece.lstrip()))
-    line, column = origin[at]
-    out.append(Sentence(" ".join(stripped.split()), line, column))
+    line, column = where(at)
+    # Fold white space, keeping an anchor wherever the folded text stops mapping one to
+    # one onto the draft: after a run that is not one plain space, or that ends a line.
+    out: list[str] = []
+    anchors: list[tuple[int, int, int]] = []
+    size = 0
+    last = 0
+    for m in _SPACE.finditer(stripped):
+        out.append(stripped[last : m.start()])
+        size += m.start() - last
+        out.append(" ")
+        size += 1
+        last = m.end()
+        here = where(at + m.end())
+        if m.group() != " " or here[0] != where(at + m.start())[0]:
+            anchors.append((size, *here))
+    out.append(stripped[last:])
+    return Sentence("".join(out), line, column, tuple(anchors))
 
 
 def read_draft(path: str) -> tuple[str, str]:
