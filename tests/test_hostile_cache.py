@@ -14,19 +14,29 @@ from pathlib import Path
 
 import pytest
 from typer import Typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from _hostile import cli, tiny
+from _hostile import tiny
+
+
+def _run(args: list[str], cache: Path, cwd: Path | None = None) -> Result:
+    """zjfacts ARGS in this process (a cache test needs no process of its own), with `cache`
+    as XDG_CACHE_HOME and, when given, `cwd` as the working folder."""
+    from zjfacts.cli import app
+
+    previous = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, args, env={"XDG_CACHE_HOME": str(cache)})
+    finally:
+        os.chdir(previous)
 
 
 def _lookup_value(base: Path, cache: Path, *, cwd: Path | None = None, facts: str | None = None) -> object:
-    proc = cli(
-        "lookup", "alpha", "tea", "--json", "--facts", facts or str(base),
-        env={"XDG_CACHE_HOME": str(cache)}, cwd=cwd, timeout=30,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
-    return json.loads(proc.stdout)[0]["value"]
+    result = _run(["lookup", "alpha", "tea", "--json", "--facts", facts or str(base)], cache, cwd)
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return json.loads(result.stdout)[0]["value"]
 
 
 def _files(cache: Path) -> list[Path]:
@@ -133,9 +143,9 @@ def test_relative_facts_path_from_another_folder(tmp_path: Path) -> None:
     (there / "seeds" / "a.txt").write_text("\n\n\n\n\nIn 2024, Alpha village earned 1.5 million yuan from tea.\n")
     cache = tmp_path / "cache"
     for cwd, facts in ((here, "facts.toml"), (there, "../here/facts.toml"), (tmp_path, "here/facts.toml")):
-        proc = cli("lookup", "alpha", "tea", "--json", "--facts", facts, env={"XDG_CACHE_HOME": str(cache)}, cwd=cwd)
-        assert proc.returncode == 0, proc.stderr
-        assert json.loads(proc.stdout)[0]["line"] == 3
+        result = _run(["lookup", "alpha", "tea", "--json", "--facts", facts], cache, cwd)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)[0]["line"] == 3
     assert base.exists()
 
 
@@ -147,7 +157,7 @@ def test_crafted_or_corrupt_index_is_rebuilt_or_one_line(tmp_path: Path, damage:
 
     base = ROOT / "facts.toml"
     cache = tmp_path / "cache"
-    assert cli("list", "--json", env={"XDG_CACHE_HOME": str(cache)}).returncode == 0
+    assert _run(["list", "--json"], cache).exit_code == 0
     index = _files(cache)[-1]
     data = bytearray(index.read_bytes())
     start = min(64, len(data) // 4)
@@ -167,11 +177,11 @@ def test_crafted_or_corrupt_index_is_rebuilt_or_one_line(tmp_path: Path, damage:
         ["list", "--json"],
         ["show", "lizu-collective-income-2024"],
     ):
-        proc = cli(*command, "--facts", str(base), env={"XDG_CACHE_HOME": str(cache)}, timeout=30)
-        assert "Traceback" not in proc.stderr, proc.stderr
-        assert proc.returncode in (0, 2), proc.stderr
-        if proc.returncode == 2:
-            assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1
+        result = _run([*command, "--facts", str(base)], cache)
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code in (0, 2), result.stderr
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
 
 
 def test_no_home_and_no_passwd_entry_writes_no_cache_here(
