@@ -97,6 +97,9 @@ def test_lookup_and_check_use_drafts_and_mark_them(runner, app, small_base: Path
     verdict = json.loads(checked.stdout)
     assert verdict["verdict"] == "supported"
     assert verdict["evidence"][0]["draft"] is True
+    statement = "Anji County sold 3.2 million bamboo chairs in 2024."
+    lines = runner.invoke(app, ["check", statement, "--format", "lines", "--facts", str(small_base)])
+    assert "[bamboo.txt:3, draft]" in lines.stdout
 
 
 def test_html_document_reads_visible_text_and_title(runner, app, small_base: Path) -> None:  # type: ignore[no-untyped-def]

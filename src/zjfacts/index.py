@@ -237,6 +237,7 @@ class Index:
             parts.append(f"SELECT rowid FROM facts WHERE {ors}")
             for s in sources:
                 params += [s, s, s] if s else ["\0", "\0", "\0"]
+        places = [name for place in places if place.strip() for name in self.places.within(place)]
         for columns, values in (("{place places}", places), ("{topics}", topics)):
             if values:
                 words = ['"' + v.replace('"', '""') + '"' for v in values if v.strip()]

@@ -91,8 +91,10 @@ class Judge:
         return Scope.of(self.sources, self.text, q, others, years, self.before, own_only)
 
     def cite(self, match: Match) -> str:
+        """`seed:line`, and ", draft" for a fact `zjfacts add` drafted that nobody reviewed."""
         line = self.line_of(match.fact)
-        return f"{match.fact.source}:{line}" if line else match.fact.source
+        where = f"{match.fact.source}:{line}" if line else match.fact.source
+        return f"{where}, draft" if match.fact.draft else where
 
     def figure(self, figure: Figure, years: list[Figure], own_only: bool = False) -> Finding:
         """The finding for one figure; `years` say when, `own_only` reads its clause alone."""

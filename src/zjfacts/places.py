@@ -70,6 +70,15 @@ class Places:
         a, b = self.canonical(outer), self.canonical(inner)
         return a is not None and b is not None and (a == b or a in self.ancestors(b))
 
+    def within(self, name: str) -> list[str]:
+        """A place and every name of it and of the places inside it (for `--place`: Zhejiang
+        takes in Shaoxing, Lizu, ...). A name the table does not know stands for itself."""
+        outer = self.canonical(name)
+        if outer is None:
+            return [name]
+        inside = {n for n in self.names() if self.contains(outer, n)}
+        return sorted(inside | {alias for alias, n in self.aliases().items() if n in inside})
+
     def related(self, a: str, b: str) -> bool:
         """Whether one of two places contains the other."""
         return self.contains(a, b) or self.contains(b, a)

@@ -99,16 +99,22 @@ def _allowed_rows(conn: sqlite3.Connection, allowed: tuple[str, list[str]]) -> s
 
 
 def fact_terms(stems: Stems, facts: Sequence[Fact]) -> list[FactTerms]:
-    """The terms of each fact's columns, made by the index's tokenizer (one row per fact)."""
+    """The terms of each fact's columns, made by the index's tokenizer (one row per fact).
+    Remembered per fact for the process: `check` of a long draft meets the same facts again
+    and again (bounded, like the tokenizer's own memo)."""
+    memo: dict[str, FactTerms] = stems.fact_memo
+    todo = [fact for fact in facts if fact.id not in memo]
     rows = [
         (*fact_fields(fact), fact.unit or "", subject_head(fact.subject), _PARENTHESIS.sub(" ", fact.subject))
-        for fact in facts
+        for fact in todo
     ]
-    out = []
-    for found in stems.sets(rows):
+    fresh = {}
+    for fact, found in zip(todo, stems.sets(rows) if rows else [], strict=True):
         columns = dict(zip(COLUMNS, found, strict=False))
-        out.append(FactTerms(columns, found[-3] | found[-2], found[-1]))
-    return out
+        fresh[fact.id] = FactTerms(columns, found[-3] | found[-2], found[-1])
+    if len(memo) < 50_000:
+        memo.update(fresh)
+    return [memo[f.id] if f.id in memo else fresh[f.id] for f in facts]
 
 
 def score(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["TOKENIZER", "WIDTH", "Stems"]
 
@@ -22,13 +23,14 @@ _INSERT = f"INSERT INTO t(rowid, {_COLUMNS}) VALUES ({', '.join('?' * (WIDTH + 1
 class Stems:
     """Texts -> their terms in order, through an in-memory FTS5 table refilled for each call."""
 
-    __slots__ = ("_conn", "_memo")
+    __slots__ = ("_conn", "_memo", "fact_memo")
 
     def __init__(self) -> None:
         self._conn = sqlite3.connect(":memory:", isolation_level=None)
         self._conn.execute(f"CREATE VIRTUAL TABLE t USING fts5({_COLUMNS}, tokenize='{TOKENIZER}')")
         self._conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
         self._memo: dict[str, tuple[str, ...]] = {}
+        self.fact_memo: dict[str, Any] = {}  # ranking's per-fact terms, kept with the tokenizer
 
     def rows(self, rows: Sequence[Sequence[str]]) -> list[list[tuple[str, ...]]]:
         """The terms of each text of each row (up to WIDTH texts a row), in order."""
