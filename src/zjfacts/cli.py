@@ -6,17 +6,13 @@ No `from __future__ import annotations` here: Typer reads every command's annota
 run, and evaluating them from strings cost more than the whole command line's parsing.
 """
 
-import contextlib
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from zjfacts import __version__
-from zjfacts.errors import ZjfactsError
 from zjfacts.formatting import Format
 from zjfacts.options import (
     ChartOpt,
@@ -34,9 +30,10 @@ from zjfacts.options import (
     TopicOpt,
     complete_ids,
 )
+from zjfacts.reporting import err, hint, reported
 from zjfacts.terminal import paged
 
-_SETTINGS: dict[str, Any] = {
+SETTINGS: dict[str, Any] = {
     "name": "zjfacts",
     "help": "Sourced facts on common prosperity in Zhejiang: look up figures, cite them, check drafts.",
     "add_completion": True,
@@ -46,35 +43,7 @@ _SETTINGS: dict[str, Any] = {
     # Help as wide as the terminal up to 120 columns (Click stops at 80 by default).
     "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 120},
 }
-app = typer.Typer(**_SETTINGS)
-
-
-@contextlib.contextmanager
-def _reported() -> Iterator[None]:
-    """The one place errors become messages: `error: ...` on stderr and the error's exit code."""
-    try:
-        yield
-    except ZjfactsError as e:
-        _err(f"error: {e}")
-        raise typer.Exit(e.exit_code) from None
-
-
-def _err(message: str) -> None:
-    from zjfacts.formatting import clean
-
-    sys.stderr.write(clean(message) + "\n")
-
-
-def _hint(message: str, command: str = "") -> None:
-    """A note for people on stderr, wrapped between words at the terminal's width, so that a
-    fact id, or the `command` the note ends with, is never broken across lines."""
-    import textwrap
-
-    from zjfacts.terminal import width
-
-    text = message + command.replace(" ", "\x00")
-    wrapped = textwrap.fill(text, width(sys.stderr), break_long_words=False, break_on_hyphens=False)
-    _err(wrapped.replace("\x00", " "))
+app = typer.Typer(**SETTINGS)
 
 
 def _fmt(fmt: Format, as_json: bool = False) -> Format:
@@ -151,7 +120,7 @@ def lookup(
     from zjfacts.lookup import open_base
 
     fmt = _fmt(fmt, as_json)
-    with _reported():
+    with reported():
         base = open_base(facts, no_cache=no_cache)
         matches = base.find(
             query, limit=limit, sources=source, places=place, topics=topic, min_score=min_score, explain=explain
@@ -176,9 +145,9 @@ def lookup(
             shown = f"{total} matching fact" + ("s" if total != 1 else "")
             if total > len(rows):
                 shown = f"{len(rows)} of {shown} (--limit shows more)"
-            _hint(f"{shown}. Full record: ", f"zjfacts show {rows[0].fact.id}")
+            hint(f"{shown}. Full record: ", f"zjfacts show {rows[0].fact.id}")
         else:
-            _err(f"no fact matches {' '.join(query)!r}")
+            err(f"no fact matches {' '.join(query)!r}")
             if matches.near:
                 render.print_near(
                     base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain
@@ -213,7 +182,7 @@ def show(
     from zjfacts import render
     from zjfacts.lookup import open_base
 
-    with _reported():
+    with reported():
         row, context = open_base(facts, no_cache=no_cache).show(fact_id)
     render.print_show(row, context, _fmt(fmt, as_json))
 
@@ -243,12 +212,12 @@ def list_(
     from zjfacts import render
     from zjfacts.lookup import open_base
 
-    with _reported():
+    with reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows(base.listing(source, place, topic))
     fmt = _fmt(fmt, as_json)
     if not rows and fmt in (Format.table, Format.markdown):
-        _err("no fact matches these filters")
+        err("no fact matches these filters")
     else:
         with paged(not no_pager) as out:
             if chart and fmt is Format.table:
@@ -275,7 +244,7 @@ def sources(
     from zjfacts import render
     from zjfacts.lookup import open_base
 
-    with _reported():
+    with reported():
         rows = open_base(facts, no_cache=no_cache).source_rows()
     with paged(not no_pager) as out:
         render.print_sources(rows, _fmt(fmt, as_json), out=out)
@@ -307,12 +276,12 @@ def validate(
     from zjfacts.formatting import clean
     from zjfacts.validate import validate as run
 
-    with _reported():
+    with reported():
         report = run(base_path(facts), coverage=coverage, strict=strict)
     for line in report.lines():
         sys.stdout.write(clean(line) + "\n")
     for line in report.summary():
-        _err(line)
+        err(line)
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -360,11 +329,11 @@ def check(
     from zjfacts.lookup import check_failed, check_rows, check_summary, open_base
 
     fmt = _fmt(fmt, as_json)
-    with _reported():
+    with reported():
         rows, name = check_rows(lambda: open_base(facts, no_cache=no_cache), statement, file)
     render.print_verdicts(rows, fmt, name=name)  # rows are made as they are printed
     if name is not None:
-        _err(check_summary(name, rows))
+        err(check_summary(name, rows))
     raise typer.Exit(1 if check_failed(rows, strict=strict) else 0)
 
 
@@ -400,7 +369,7 @@ def export(
     from zjfacts.export import export_file, export_format, export_text
     from zjfacts.lookup import open_base
 
-    with _reported():
+    with reported():
         chosen = export_format(_fmt(fmt), output)
         if output is not None:
             from zjfacts.files import check_output_name
@@ -416,7 +385,7 @@ def export(
             # Never over the base or its seeds, whatever name -o gives them.
             export_file(rows, base.source_rows(), chosen, output, (base_path(facts), Path(base.index.seeds_dir)))
     if output is not None:
-        _err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
+        err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
     raise typer.Exit(0 if rows else 1)
 
 
@@ -451,15 +420,15 @@ def add(
     from zjfacts.facts import base_path
 
     meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
-    with _reported():
+    with reported():
         done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
     if dry_run:
         sys.stdout.write(done.appended.lstrip("\n"))
-        _err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
+        err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
     else:
         for draft in done.drafts:
             sys.stdout.write(draft.id + "\n")
-        _err(
+        err(
             f"added {done.seed} with {len(done.drafts)} draft facts; "
             "review them with `zjfacts validate --strict` and `zjfacts show ID`"
         )
@@ -494,7 +463,7 @@ def cite(
     from zjfacts.formatting import clean, write_json
     from zjfacts.lookup import open_base
 
-    with _reported():
+    with reported():
         base = open_base(facts, no_cache=no_cache)
         rows = base.rows_for(fact_ids)
         if _fmt(fmt) is Format.csl_json:
@@ -509,20 +478,3 @@ def cite(
 for _info in app.registered_commands:
     if _info.short_help is None and _info.callback is not None:
         _info.short_help = " ".join((_info.callback.__doc__ or "").strip().split("\n\n")[0].split())
-
-
-def app_for(argv: list[str]) -> typer.Typer:
-    """The app to run. Typer builds every command's parameters on each call; when the first
-    word names a command, a group holding just that command parses and behaves the same and
-    starts ~8 ms sooner. Help, completion and anything else get the whole app."""
-    if not argv or any(k.startswith("_ZJFACTS_COMPLETE") for k in os.environ):
-        return app
-    for info in app.registered_commands:
-        callback = info.callback
-        name = info.name or (callback.__name__.replace("_", "-") if callback else "")
-        if name == argv[0]:
-            single = typer.Typer(**_SETTINGS)
-            single.registered_callback = app.registered_callback
-            single.registered_commands = [info]
-            return single
-    return app
