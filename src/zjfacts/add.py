@@ -63,6 +63,15 @@ class Addition:
     appended: str  # everything appended to the base
     written: bool
 
+    def summary(self, document: Path) -> str:
+        """The line for stderr after an add or a dry run."""
+        if not self.written:
+            return f"dry run: {len(self.drafts)} draft facts from {document} as {self.seed}; nothing written"
+        return (
+            f"added {self.seed} with {len(self.drafts)} draft facts; "
+            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
+        )
+
 
 def read_document(path: Path) -> Document:
     """The document at `path`, or InputError saying what is wrong with it."""

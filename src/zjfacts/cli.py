@@ -30,7 +30,7 @@ from zjfacts.options import (
     TopicOpt,
     complete_ids,
 )
-from zjfacts.reporting import err, hint, reported
+from zjfacts.reporting import err, lookup_footer, reported
 from zjfacts.terminal import paged
 
 SETTINGS: dict[str, Any] = {
@@ -140,18 +140,7 @@ def lookup(
     if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
         sys.stdout.write("\n" + clean(footnote) + "\n")
     if fmt is Format.table:
-        if rows:
-            total = max(matches.total, len(rows))
-            shown = f"{total} matching fact" + ("s" if total != 1 else "")
-            if total > len(rows):
-                shown = f"{len(rows)} of {shown} (--limit shows more)"
-            hint(f"{shown}. Full record: ", f"zjfacts show {rows[0].fact.id}")
-        else:
-            err(f"no fact matches {' '.join(query)!r}")
-            if matches.near:
-                render.print_near(
-                    base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain
-                )
+        lookup_footer(base, query, matches, rows, explain)
     raise typer.Exit(0 if rows else 1)
 
 
@@ -366,27 +355,13 @@ def export(
 
       zjfacts export --format csv > facts.csv
     """
-    from zjfacts.export import export_file, export_format, export_text
-    from zjfacts.lookup import open_base
+    from zjfacts.export import export_base
 
     with reported():
-        chosen = export_format(_fmt(fmt), output)
-        if output is not None:
-            from zjfacts.files import check_output_name
-
-            check_output_name(output)
-        base = open_base(facts, no_cache=no_cache)
-        rows = base.rows(base.listing(source, place, topic))
-        if output is None:
-            export_text(rows, chosen, sys.stdout, terminal=sys.stdout.isatty())
-        else:
-            from zjfacts.facts import base_path
-
-            # Never over the base or its seeds, whatever name -o gives them.
-            export_file(rows, base.source_rows(), chosen, output, (base_path(facts), Path(base.index.seeds_dir)))
+        count, chosen = export_base(facts, no_cache, _fmt(fmt), output, (source, place, topic), sys.stdout)
     if output is not None:
-        err(f"wrote {len(rows)} facts to {output} ({chosen.value})")
-    raise typer.Exit(0 if rows else 1)
+        err(f"wrote {count} facts to {output} ({chosen.value})")
+    raise typer.Exit(0 if count else 1)
 
 
 @app.command()
@@ -422,16 +397,8 @@ def add(
     meta = {"title": title, "publisher": publisher, "author": author, "date": date, "url": url}
     with reported():
         done = add_document(base_path(facts), document, meta=meta, dry_run=dry_run)
-    if dry_run:
-        sys.stdout.write(done.appended.lstrip("\n"))
-        err(f"dry run: {len(done.drafts)} draft facts from {document} as {done.seed}; nothing written")
-    else:
-        for draft in done.drafts:
-            sys.stdout.write(draft.id + "\n")
-        err(
-            f"added {done.seed} with {len(done.drafts)} draft facts; "
-            "review them with `zjfacts validate --strict` and `zjfacts show ID`"
-        )
+    sys.stdout.write(done.appended.lstrip("\n") if dry_run else "".join(d.id + "\n" for d in done.drafts))
+    err(done.summary(document))
     raise typer.Exit(0)
 
 

@@ -266,3 +266,31 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def export_base(
+    facts: Path | None,
+    no_cache: bool,
+    fmt: Format,
+    output: Path | None,
+    filters: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    stdout: TextIO,
+) -> tuple[int, Format]:
+    """`zjfacts export`: the facts the filters (sources, places, topics) allow, to `output` or
+    to stdout; never over the base or its seeds, whatever name -o gives them. Returns how many
+    facts were written and in which format."""
+    from zjfacts.facts import base_path
+    from zjfacts.lookup import open_base
+
+    chosen = export_format(fmt, output)
+    if output is not None:
+        from zjfacts.files import check_output_name
+
+        check_output_name(output)
+    base = open_base(facts, no_cache=no_cache)
+    rows = base.rows(base.listing(*filters))
+    if output is None:
+        export_text(rows, chosen, stdout, terminal=stdout.isatty())
+    else:
+        export_file(rows, base.source_rows(), chosen, output, (base_path(facts), Path(base.index.seeds_dir)))
+    return len(rows), chosen

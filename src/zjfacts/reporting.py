@@ -3,13 +3,19 @@ and notes wrapped so that a fact id or a command is never broken across lines.""
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
 from zjfacts.errors import ZjfactsError
 
-__all__ = ["err", "hint", "reported"]
+if TYPE_CHECKING:
+    from zjfacts.index import Results
+    from zjfacts.lookup import Base
+    from zjfacts.records import FactRow
+
+__all__ = ["err", "hint", "lookup_footer", "reported"]
 
 
 @contextlib.contextmanager
@@ -38,3 +44,22 @@ def hint(message: str, command: str = "") -> None:
     text = message + command.replace(" ", "\x00")
     wrapped = textwrap.fill(text, width(sys.stderr), break_long_words=False, break_on_hyphens=False)
     err(wrapped.replace("\x00", " "))
+
+
+def lookup_footer(
+    base: "Base", query: Sequence[str], matches: "Results", rows: Sequence["FactRow"], explain: bool
+) -> None:
+    """Under a lookup's table: how many facts matched and how to see the first whole; or that
+    none answers, with the nearest facts and the seed sentences holding the words."""
+    if rows:
+        total = max(matches.total, len(rows))
+        shown = f"{total} matching fact" + ("s" if total != 1 else "")
+        if total > len(rows):
+            shown = f"{len(rows)} of {shown} (--limit shows more)"
+        hint(f"{shown}. Full record: ", f"zjfacts show {rows[0].fact.id}")
+        return
+    err(f"no fact matches {' '.join(query)!r}")
+    if matches.near:
+        from zjfacts import render
+
+        render.print_near(base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain)
