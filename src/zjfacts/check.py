@@ -19,9 +19,10 @@ from zjfacts.figures import Figure, Figures, find_figures
 from zjfacts.index import Index
 from zjfacts.judge import MAX_FIGURES, Finding, Judge, LineOf
 from zjfacts.numbers import fold_digits
-from zjfacts.records import FigureVerdict, Match, Status, Verdict
+from zjfacts.records import Match
 from zjfacts.scope import Context, Sources
 from zjfacts.sentences import read_draft as read_draft  # kept where callers found it
+from zjfacts.verdicts import FigureVerdict, Status, Verdict
 
 __all__ = ["MAX_FIGURES", "FigureVerdict", "Status", "Verdict", "check_draft", "check_statement", "read_draft"]
 

@@ -31,8 +31,9 @@ from zjfacts.dates import as_of_month
 from zjfacts.figures import Figure, Figures
 from zjfacts.formatting import format_number, value_text
 from zjfacts.numbers import Quantity, find_quantities
-from zjfacts.records import Fact, Match, Status
+from zjfacts.records import Fact, Match
 from zjfacts.scope import Context, Scope, Sources, noun_terms, subject_share, unit_fits, unnamed_place_share
+from zjfacts.verdicts import Status
 
 __all__ = ["Finding", "Judge", "LineOf"]
 

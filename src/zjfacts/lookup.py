@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zjfacts.errors import FactFileError, InputError, NotFoundError, ZjfactsError
 from zjfacts.facts import base_path
 from zjfacts.index import Index, Results, open_index
-from zjfacts.records import Fact, FactRow, FigureRow, Match, Source, SourceRow, Verdict, VerdictRow
+from zjfacts.records import Fact, FactRow, Match, Source, SourceRow
 from zjfacts.seeds import SeedLibrary
+
+if TYPE_CHECKING:
+    from zjfacts.verdicts import Verdict, VerdictRow
 
 __all__ = ["Base", "CheckRun", "check_failed", "check_rows", "check_summary", "cut_query", "open_base"]
 
@@ -189,6 +193,8 @@ class CheckRun:
             yield row
 
     def _row(self, v: Verdict) -> VerdictRow:
+        from zjfacts.verdicts import FigureRow, VerdictRow
+
         rows = self._base.match_rows
         figures = tuple(
             FigureRow(
@@ -240,7 +246,7 @@ def check_summary(name: str, run: CheckRun) -> str:
     """A draft's counts, once its rows are read: "draft.md: 5 figures in 3 sentences: 4
     supported, 1 contradicted, ..."."""
     from zjfacts.check import MAX_FIGURES
-    from zjfacts.records import Status
+    from zjfacts.verdicts import Status
 
     summary = ", ".join(f"{run.figures.get(s.value, 0)} {s.value}" for s in Status)
     figures = sum(run.figures.values())
@@ -256,7 +262,7 @@ def _count(n: int, noun: str) -> str:
 def check_failed(run: CheckRun, *, strict: bool = False) -> bool:
     """Whether `check` answers "no" (exit 1), once its rows are read: a figure contradicted,
     or with `strict` unverified."""
-    from zjfacts.records import Status
+    from zjfacts.verdicts import Status
 
     failing = {Status.contradicted, Status.unverified} if strict else {Status.contradicted}
     return bool({s.value for s in failing} & run.verdicts)

@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from zjfacts.formatting import Format, citation, clean, marks, row_value, write_csv, write_json, write_jsonl
-from zjfacts.records import FactRow, SourceRow, VerdictRow
+from zjfacts.records import FactRow, SourceRow
 from zjfacts.sanitizer import markdown_text, spreadsheet_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from zjfacts.verdicts import VerdictRow
 
 __all__ = [
     "console",
