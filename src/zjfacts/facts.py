@@ -48,10 +48,10 @@ TOP_KEYS = frozenset(("sources", "facts", "glossary", "seeds"))
 # longest is 415 characters), so 20,000 is generous, and it keeps a crafted megabyte quote from
 # costing minutes and gigabytes to show, search and wrap.
 MAX_FIELD = 20_000
-ID_RE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+ID_RE = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"  # compiled where used (by re's cache): no cost at start-up
 
 # A [[facts]] header on a line of its own starts the next fact.
-_FACT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_FACT_HEADER = rb"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?$"
 _CHUNK = 2000  # facts parsed per tomli call: bounded memory, few calls
 
 
@@ -132,7 +132,7 @@ def _toml(text: str, path: Path, first_line: int) -> dict[str, Any]:
             raise FactFileError(path, line, f"TOML syntax error: {msg}", getattr(e, "colno", None)) from None
 
 
-_TABLE_HEADER = re.compile(rb"^[ \t]*\[(?!\[)[^\r\n]*\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_TABLE_HEADER = rb"^[ \t]*\[(?!\[)[^\r\n]*\][ \t]*(?:#[^\r\n]*)?\r?$"
 
 
 def _tables_after(data: bytes, start: int, facts: list[int]) -> tuple[bytes, list[bytes]]:
@@ -140,7 +140,7 @@ def _tables_after(data: bytes, start: int, facts: list[int]) -> tuple[bytes, lis
     regions: list[bytes] = []
     pieces: list[bytes] = []
     last = 0
-    for m in _TABLE_HEADER.finditer(data, start):
+    for m in re.compile(_TABLE_HEADER, re.M).finditer(data, start):
         if m.start() < last:
             continue
         end = next((o for o in facts if o > m.start()), len(data))
@@ -157,7 +157,7 @@ def _header_offsets(data: bytes) -> list[tuple[int, int]]:
     """(byte offset, 1-based line) of every [[facts]] header."""
     out: list[tuple[int, int]] = []
     line, last = 1, 0
-    for m in _FACT_HEADER.finditer(data):
+    for m in re.compile(_FACT_HEADER, re.M).finditer(data):
         line += data.count(b"\n", last, m.start())
         last = m.start()
         out.append((m.start(), line))
@@ -307,7 +307,7 @@ def fact_problems(raw: dict[str, Any], line: int, where: str) -> list[Problem]:
             problem(f"{key} is too large for a number (over 10^308); it must be smaller")
         elif key in _FLAGS and not isinstance(value, bool):
             problem(f"{key} must be true or false, not {_type(value)}")
-    if fid is not None and not ID_RE.fullmatch(fid):
+    if fid is not None and not re.fullmatch(ID_RE, fid):
         problem("id must be a lower-case slug (letters, digits, hyphens)")
     return out
 
