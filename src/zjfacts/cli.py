@@ -140,7 +140,7 @@ def lookup(
     if footnote and fmt in (Format.table, Format.markdown):  # never inside CSV, TSV or JSON
         sys.stdout.write("\n" + clean(footnote) + "\n")
     if fmt is Format.table:
-        lookup_footer(base, query, matches, rows, explain)
+        lookup_footer(base, query, matches, rows, explain, render.print_near)
     raise typer.Exit(0 if rows else 1)
 
 

@@ -3,7 +3,7 @@ and notes wrapped so that a fact id or a command is never broken across lines.""
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import typer
@@ -47,10 +47,16 @@ def hint(message: str, command: str = "") -> None:
 
 
 def lookup_footer(
-    base: "Base", query: Sequence[str], matches: "Results", rows: Sequence["FactRow"], explain: bool
+    base: "Base",
+    query: Sequence[str],
+    matches: "Results",
+    rows: Sequence["FactRow"],
+    explain: bool,
+    print_near: Callable[..., None],
 ) -> None:
     """Under a lookup's table: how many facts matched and how to see the first whole; or that
-    none answers, with the nearest facts and the seed sentences holding the words."""
+    none answers, with the nearest facts and the seed sentences holding the words (printed by
+    the Rich layer's `print_near`, which only the command line imports)."""
     if rows:
         total = max(matches.total, len(rows))
         shown = f"{total} matching fact" + ("s" if total != 1 else "")
@@ -60,6 +66,4 @@ def lookup_footer(
         return
     err(f"no fact matches {' '.join(query)!r}")
     if matches.near:
-        from zjfacts import render
-
-        render.print_near(base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain)
+        print_near(base.match_rows(list(matches.near), explain=True), base.mentions(query), explain=explain)
