@@ -123,31 +123,23 @@ class Index:
 
     def subject_freq(self, term: str) -> int:
         """Whether some fact's subject holds an index term (1) or none does (0)."""
-        key = "subject\0" + term
-        known = self._df.get(key)
-        if known is None:
-            if " " in term or not self.doc_freq(term):
-                known = 0
-            else:
-                row = self.conn.execute(
-                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1", ("{subject} : " + _quote_term(term),)
-                ).fetchone()
-                known = 1 if row else 0
-            self._df[key] = known
-        return known
+        return self._held_in("subject", term)
 
     def content_freq(self, term: str) -> int:
         """Whether some fact names an index term as what it is about (1: its subject, places or
         topics hold it) or only in running text or aliases (0: "came", "take", "living")."""
-        key = "content\0" + term
+        return self._held_in("subject place places topics", term)
+
+    def _held_in(self, columns: str, term: str) -> int:
+        """1 when some fact holds the term in one of these columns, else 0 (remembered)."""
+        key = columns + "\0" + term
         known = self._df.get(key)
         if known is None:
             if " " in term or not self.doc_freq(term):
                 known = 0
             else:
                 row = self.conn.execute(
-                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1",
-                    ("{subject place places topics} : " + _quote_term(term),),
+                    "SELECT rowid FROM text WHERE text MATCH ? LIMIT 1", ("{" + columns + "} : " + _quote_term(term),)
                 ).fetchone()
                 known = 1 if row else 0
             self._df[key] = known
